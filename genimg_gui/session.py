@@ -27,9 +27,10 @@ from .session_arrays import SessionArrays, png_pixels, unpacked_mask
 from .session_pixels import pictures_folder, read_pictures, remove_unnamed, write_picture
 
 FORMAT = "genimg-session"
-# 2: the pictures are in files of their own (session_pixels.py), which a genimg reading version 1 would not find
-VERSION = 2
-READS = (1, 2)
+# 2: the pictures are in files of their own (session_pixels.py), which a genimg reading version 1 would not find;
+# 3: a photo's may be a copy of its JPEG or WebP file, which a genimg reading version 2 would call damaged
+VERSION = 3
+READS = (1, 2, 3)
 
 
 class SessionError(Exception):
@@ -150,7 +151,7 @@ def _image_key(item: SessionItem, arrays: SessionArrays) -> str:
 def _source_json(item: SessionItem, arrays: SessionArrays) -> dict | None:
     """Item.source: none, or the file of its pixels (the original's, where they are the same pixels: one file, named
     by its content)."""
-    return None if item.source is None else {"picture": arrays.picture(item.source)}
+    return None if item.source is None else {"picture": arrays.picture(item.source, file=item.file)}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: SessionArrays) -> dict:
@@ -193,7 +194,7 @@ def write_packed(packed: PackedSession, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = packed.arrays.resolved()
     folder = pictures_folder(path)
-    pictures = {key: write_picture(folder, pixels, png)[0] for key, (pixels, png) in packed.arrays.pictures().items()}
+    pictures = {key: write_picture(folder, *picture)[0] for key, picture in packed.arrays.pictures().items()}
     with atomic_path(path) as tmp:
         try:
             save_file(arrays, str(tmp), metadata={"session": json.dumps({**packed.doc, "pictures": pictures})})

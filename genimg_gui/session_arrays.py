@@ -15,6 +15,8 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
+from .file_stamp import FileStamp
+
 PNG_LEVEL = 1  # zlib's fastest: a photo's PNG at 6 was 8 % smaller and took a third longer
 # (packing, id of the array) -> the array packed, while the array lives: a 2048-px photo's PNG took 0.7 s on a
 # 2-core CPU, a mask of that size 0.07 s, and an autosave comes every few seconds while the user edits
@@ -75,6 +77,7 @@ class SessionArrays:
         self._arrays: dict[str, np.ndarray] = {}
         self._packings: dict[str, Callable[[np.ndarray], np.ndarray]] = {}  # key -> how its array is packed
         self._pictures: dict[str, bool] = {}  # key -> whether it is stored as a PNG, for those in files of their own
+        self._files: dict[str, FileStamp] = {}  # key -> the file a picture was read from (session_pixels keeps it)
         self._seen: dict[tuple[str, int], str] = {}
 
     def key(self, array: np.ndarray | None) -> str | None:
@@ -85,10 +88,15 @@ class SessionArrays:
         """The key of a mask, stored as packed_mask packs it (unpacked_mask reads it; None: none)."""
         return None if mask is None else self._add(mask, "mask", packed_mask)
 
-    def picture(self, pixels: np.ndarray | None, png: bool = True) -> str | None:
+    def picture(self, pixels: np.ndarray | None, png: bool = True, file: FileStamp | None = None) -> str | None:
         """The key of a picture's pixels, stored in a file of their own (pictures), a PNG where png and they are
-        8-bit RGB (None: none)."""
-        return None if pixels is None else self._add(pixels, "png" if png else "npy")
+        8-bit RGB (None: none); file: the file they were read from, which may be kept instead (session_pixels.py)."""
+        if pixels is None:
+            return None
+        key = self._add(pixels, "png" if png else "npy")
+        if png and file is not None:
+            self._files[key] = file
+        return key
 
     def _add(self, array: np.ndarray, how: str, packing: Callable[[np.ndarray], np.ndarray] | None = None) -> str:
         seen = (how, id(array))
@@ -108,7 +116,9 @@ class SessionArrays:
         return {name: _packed_once(self._packings[name], array) if name in self._packings
                 else np.ascontiguousarray(array) for name, array in self._arrays.items() if name not in self._pictures}
 
-    def pictures(self) -> dict[str, tuple[np.ndarray, bool]]:
+    def pictures(self) -> dict[str, tuple[np.ndarray, bool, FileStamp | None]]:
         """The pictures stored in files of their own (session_pixels.py), not in the session file: key -> (pixels,
-        whether as a PNG)."""
-        return {name: (self._arrays[name], png) for name, png in self._pictures.items()}
+        whether as a PNG, the file they were read from). Those read from a file first: a fit of the same pixels
+        (another array) then names that file's copy, not a PNG of its own."""
+        first = sorted(self._pictures, key=lambda name: name not in self._files)
+        return {name: (self._arrays[name], self._pictures[name], self._files.get(name)) for name in first}

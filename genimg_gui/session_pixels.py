@@ -7,10 +7,18 @@ that session no longer names (pictures closed since): a kill at any moment leave
 all there. A picture as opened and its fit are kept as PNGs where they are 8-bit RGB (lossless; a copy anyone can
 open), a decoded picture, which each edit replaces, as a .npy file (not compressed again at each edit: a 2048-px PNG
 takes 0.7 s on a 2-core CPU), as is anything else, read without pickle. No Qt, no torch.
+
+A picture as opened from a JPEG or WebP file is kept as a copy of that file's own bytes instead of a PNG, where
+genimg's one reader of pictures (imaging.open_read) decodes the copy to the very pixels held, read whole (a PNG of a
+photo's pixels was about 7 times its JPEG: 60 photos open made a 337 MB autosave). A copy, not the path: the user's
+file may be moved or deleted before the restart. Any other picture (a file changed since, read reduced, a PNG, one
+whose decode differs) stays a PNG.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import re
 import weakref
 from pathlib import Path
@@ -18,12 +26,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .file_stamp import FileStamp, stamp_of
 from .fileio import atomic_path
+from .imaging import ImageLoadError, open_read
 from .session_arrays import PNG_LEVEL
 
 # file names a session may name: nothing else is read, or removed, from the folder
-_NAME = re.compile(r"[0-9a-f]{64}\.(?:png|npy)")
-_TEMP = re.compile(r"\.[0-9a-f]{64}\.(?:png|npy)\.[0-9a-f]+\.tmp")  # atomic_path's, left by a kill mid-write
+_NAME = re.compile(r"[0-9a-f]{64}\.(?:png|npy|jpg|webp)")
+_TEMP = re.compile(r"\.[0-9a-f]{64}\.(?:png|npy|jpg|webp)\.[0-9a-f]+\.tmp")  # atomic_path's, left by a kill mid-write
+_KEPT = {"JPEG": "jpg", "WEBP": "webp"}  # the formats of the files kept as they are (their suffix): far below a PNG
 # (id of a picture, whether a PNG is asked) -> its file's name, while the picture lives: hashed once a run (40 ms for
 # a 2048 × 1536 photo), not at every autosave, as pictures are never changed in place (session_arrays.py says why)
 _NAMES: dict[tuple[int, bool], str] = {}
@@ -41,25 +52,36 @@ def _remember(pixels: np.ndarray, png: bool, name: str) -> None:
         weakref.finalize(pixels, _NAMES.pop, key, None)  # an id is free for another array once it is gone
 
 
+def _digest(pixels: np.ndarray) -> str:
+    """The SHA-256 of pixels, with their dtype and shape: the stem of their file's name."""
+    digest = hashlib.sha256(f"{pixels.dtype.str} {pixels.shape}".encode())
+    digest.update(np.ascontiguousarray(pixels).data)
+    return digest.hexdigest()
+
+
 def file_name(pixels: np.ndarray, png: bool) -> str:
     """The name of the file that holds these pixels: their SHA-256 (with their dtype and shape), then .png where a
-    PNG is asked and holds them (8-bit RGB), else .npy."""
+    PNG is asked and holds them (8-bit RGB), else .npy; or .jpg or .webp once such a file is found to hold them
+    (write_picture, read_picture)."""
     if (id(pixels), png) not in _NAMES:
-        digest = hashlib.sha256(f"{pixels.dtype.str} {pixels.shape}".encode())
-        digest.update(np.ascontiguousarray(pixels).data)
         rgb = pixels.dtype == np.uint8 and pixels.ndim == 3 and pixels.shape[2] == 3
-        _remember(pixels, png, f"{digest.hexdigest()}.{'png' if png and rgb else 'npy'}")
+        _remember(pixels, png, f"{_digest(pixels)}.{'png' if png and rgb else 'npy'}")
     return _NAMES[(id(pixels), png)]
 
 
-def write_picture(folder: Path, pixels: np.ndarray, png: bool) -> tuple[str, bool]:
+def write_picture(folder: Path, pixels: np.ndarray, png: bool, file: FileStamp | None = None) -> tuple[str, bool]:
     """The name of the file in folder that holds pixels (as a PNG where png, if it can), and whether it was written
-    now (False: it was there already)."""
+    now (False: it was there already). file: the file the pixels were read from, as it was then: a copy of it is
+    written instead of a PNG where it is a JPEG or WebP that decodes to these very pixels."""
     name = file_name(pixels, png)
     path = folder / name
     if path.is_file():
         return name, False
+    if name.endswith(".png") and (kept := _kept_there(folder, pixels, name)):
+        return kept, False
     folder.mkdir(parents=True, exist_ok=True)
+    if name.endswith(".png") and file is not None and (kept := _kept_copy(folder, pixels, name, file)):
+        return kept, True
     with atomic_path(path) as tmp:
         if name.endswith(".png"):
             Image.fromarray(np.ascontiguousarray(pixels)).save(tmp, "PNG", compress_level=PNG_LEVEL)
@@ -67,6 +89,68 @@ def write_picture(folder: Path, pixels: np.ndarray, png: bool) -> tuple[str, boo
             with open(tmp, "wb") as f:
                 np.save(f, pixels, allow_pickle=False)
     return name, True
+
+
+def _kept_there(folder: Path, pixels: np.ndarray, png_name: str) -> str | None:
+    """The name of a copy of a file (_kept_copy) already in folder that holds these pixels, if any: the picture as
+    opened and its fit may be two arrays of one content, and only one of them names the file."""
+    for suffix in _KEPT.values():
+        kept = f"{png_name[:-len('png')]}{suffix}"
+        if (folder / kept).is_file():
+            _NAMES[(id(pixels), True)] = kept  # found once a run, as file_name's hash
+            return kept
+    return None
+
+
+class _DecodedOtherwise(Exception):
+    """A copy of a picture's file that genimg's reader does not decode to the picture's pixels: not kept."""
+
+
+def _kept_copy(folder: Path, pixels: np.ndarray, png_name: str, file: FileStamp) -> str | None:
+    """The name of a copy of file written in folder, where it is still as it was opened, a JPEG or WebP smaller than
+    the pixels themselves, and open_read decodes the copy to these very pixels, read whole (not reduced: a restart
+    with another GENIMG_MAX_SIDE reads it alike); None, and nothing written, otherwise."""
+    try:
+        if stamp_of(file.path) != file or file.size >= pixels.nbytes:
+            return None
+        with open(file.path, "rb") as f:
+            data = f.read()
+        with Image.open(io.BytesIO(data)) as im:  # its header only
+            suffix = _KEPT.get(im.format or "")
+            whole = sorted(im.size) == sorted(pixels.shape[:2])  # either way up (EXIF): else it was read reduced
+        if suffix is None or not whole:
+            return None
+        name = f"{png_name[:-len('png')]}{suffix}"
+        with atomic_path(folder / name) as tmp:
+            tmp.write_bytes(data)
+            if not _decodes_to(tmp, pixels):
+                raise _DecodedOtherwise
+    except Exception:  # gone, unreadable, not a picture (Pillow's errors), or not these pixels: a PNG instead
+        return None
+    _NAMES[(id(pixels), True)] = name
+    return name
+
+
+def _decodes_to(path: Path, pixels: np.ndarray) -> bool:
+    """Whether genimg's reader reads the picture at path whole as these very pixels."""
+    try:
+        read = open_read(path)
+    except ImageLoadError:
+        return False
+    decoded = np.asarray(read.image)
+    return read.size == decoded.shape[1::-1] and decoded.shape == pixels.shape and np.array_equal(decoded, pixels)
+
+
+def _kept_pixels(path: Path, name: str) -> np.ndarray:
+    """The pixels of a copy of a picture's file (_kept_copy), as genimg's reader reads it. A reader that decodes it
+    otherwise than the one that wrote it (another Pillow's JPEG decoder) gives the same photo, kept rather than the
+    item lost; its next save names it by its own content."""
+    if not path.is_file():  # said as missing, not as damaged (open_read's error)
+        raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
+    pixels = np.array(open_read(path).image)  # a copy: writable, as an array read from the session file is
+    if _digest(pixels) == name.split(".")[0]:
+        _remember(pixels, True, name)
+    return pixels
 
 
 def read_picture(folder: Path, name: str) -> np.ndarray:
@@ -81,8 +165,10 @@ def read_picture(folder: Path, name: str) -> np.ndarray:
             if png.mode != "RGB":
                 raise ValueError(f"its picture {path} is not an RGB PNG")
             pixels = np.array(png)  # a copy: writable, as an array read from the session file is
-    else:
+    elif name.endswith(".npy"):
         pixels = np.load(path, allow_pickle=False)
+    else:
+        return _kept_pixels(path, name)
     _remember(pixels, name.endswith(".png"), name)  # its next save finds its file there, unhashed
     return pixels
 
