@@ -85,6 +85,9 @@ def main() -> None:
     if args.labels:
         data, _ = with_labels(data, args.labels, args.label_column)
     train_idx, held_idx = recorded_split(data, card)
+    if not len(held_idx):  # a folder too small to hold out enough: its run trained on every image, as its log said
+        raise SystemExit(f"{args.gan} held out no images (its card's training.held_out is 0): its discriminator "
+                         "saw every image, so none is left to judge it on")
     judged = judged_inputs(gan, data, args.vae if latent else None)
     x, classes = judged(held_idx)
     real, fake = accuracy(gan, D.eval(), x, classes)

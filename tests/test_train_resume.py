@@ -62,6 +62,21 @@ def test_a_plain_resume_keeps_the_held_out_split_the_mirrors_and_the_best_model(
         out / CHECKPOINT_FILE, weights_only=True)["best"]  # best.pt still the run's best
 
 
+def test_a_resume_trains_with_the_threads_typed_and_the_rest_as_the_run_was_started(data_dir, tmp_path, capsys):
+    """--threads is the machine's, not the run's: a resume elsewhere, or on fewer threads, trains with those typed
+    (the card's hardware and options say so), while its split, mirrors and best model still come from the run."""
+    out = tmp_path / "vae"
+    kept_run(data_dir, out)  # on 1 thread
+    capsys.readouterr()
+    assert main(["train", "vae", str(data_dir), "-o", str(out), "--steps", "3", "--batch-size", "8", "--threads", "2",
+                 "--resume"]) == 0
+    assert "resuming with the run's --holdout 3, --seed 5, --sample-every 1, --mirror, --keep-best\n" in \
+        capsys.readouterr().err
+    training = load_model(out)[1]["training"]
+    assert training["hardware"].endswith(", 2 threads)") and training["options"]["threads"] == 2
+    assert training["held_out"] == 3 and training["options"]["mirror"] and "kept" in training
+
+
 def test_a_plain_resume_keeps_the_runs_steps_sampling_checkpoints_precision_and_card_words(data_dir, tmp_path,
                                                                                             monkeypatch, capsys):
     """A run sampled every 2 steps went on sampling every 500 (no grid until its end) and its card said 500; its

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..holdout import MIN_HELD_OUT
 from ..imaging import image_grid
 from ..models.directions import pca, save_directions
 from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator, sample_zc
@@ -246,12 +247,21 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
-    @staticmethod  # asked of the class too, before the images are split (holdout.spared_by_default)
+    @staticmethod
     def unmeasured(images: int) -> str:
         """A pixel GAN measures no figures however many images are held out. They are held out all the same:
         benchmarks/discriminator_accuracy.py judges them, images the discriminator never saw, against samples."""
         return ("not measured while a GAN draws in pixels (no feature space to compare its samples with them in; "
                 "benchmarks/discriminator_accuracy.py judges them with its discriminator)")
+
+    @staticmethod  # asked of the class, before the images are split (holdout.spared_by_default)
+    def too_few(images: int) -> str:
+        """Why this many held-out images are too few for benchmarks/discriminator_accuracy.py, which judges them
+        against as many samples: under MIN_HELD_OUT its accuracy means nothing, as a latent GAN's precision/recall."""
+        if images >= MIN_HELD_OUT:
+            return ""
+        return (f"too few for benchmarks/discriminator_accuracy.py's accuracy to mean anything (it needs "
+                f"{MIN_HELD_OUT} or more)")
 
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float], unmeasured: str = "") -> dict:
         """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""

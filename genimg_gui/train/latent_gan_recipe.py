@@ -184,6 +184,8 @@ class LatentGANRecipe(GANRecipe):
             return ""
         return f"too few for precision/recall to mean anything (they need {MIN_HELD_OUT} or more)"
 
+    too_few = unmeasured  # the held-out images serve its figures alone (holdout.spared_by_default)
+
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float], unmeasured: str = "") -> dict:
         """The card's metrics, as a VAE's card gives its PSNR: the evaluation the training log shows, of the
         model written, with what the figures are. measured: that evaluation, when the run made it at the step

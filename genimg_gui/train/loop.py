@@ -83,10 +83,14 @@ class Recipe(Protocol):
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
-    # why this many held-out images (1 or more) give evaluate() no figures, "" when they do; said once at the start.
-    # A staticmethod: the class is asked too, before the split (a default --holdout spares images it would not measure)
+    # why this many held-out images (1 or more) give evaluate() no figures, "" when they do; said once at the start
     @staticmethod
     def unmeasured(images: int) -> str: ...
+    # why this many held-out images are too few for what the run holds them out for (its figures, or a pixel GAN's
+    # benchmark), "" when enough. A staticmethod: the class is asked before the split (a default --holdout spares
+    # them: holdout.spared_by_default)
+    @staticmethod
+    def too_few(images: int) -> str: ...
     def score(self, figures: dict[str, float]) -> float | None: ...
     def describe_score(self, score: float) -> str: ...  # score() as the log says it: "held-out PSNR 9.34 dB"
     def state(self) -> dict: ...
@@ -149,7 +153,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         log(line)
     # a --resume goes on with the split it began with, which its card records (typed, or the default's)
     spared = "" if opts.holdout_typed or opts.resume else spared_by_default(len(data), opts.holdout,
-                                                                            make_recipe.unmeasured)
+                                                                            make_recipe.too_few)
     if spared:  # recorded so: a --resume and a benchmark's recorded_split hold out none either
         opts = replace(opts, holdout=0)
     extra, train_idx, held_idx = run_split(opts, data, resumed)  # by class where the images have labels

@@ -88,6 +88,8 @@ class VAERecipe:
         """One held-out image is enough for PSNR and SSIM."""
         return ""
 
+    too_few = unmeasured  # the held-out images serve its figures alone (holdout.spared_by_default)
+
     def score(self, figures: dict[str, float]) -> float | None:
         """--keep-best ranks a VAE by its held-out PSNR."""
         return figures.get("held_out_psnr_db")

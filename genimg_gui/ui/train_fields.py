@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayo
                                QPushButton, QSizePolicy, QWidget)
 
 from .number_boxes import DecimalBox, NumberBox
-from .train_run import FOLDERS, LABEL_COLUMN
+from .train_run import FOLDERS, LABEL_COLUMN, WINDOW_SAMPLE_EVERY
 from .train_save_to import save_to_placeholder
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
@@ -96,7 +96,7 @@ def offer_resolution(box: QComboBox, resolution: str) -> None:
 def sample_every_box() -> NumberBox:
     box = NumberBox()
     box.setRange(1, 100_000)
-    box.setValue(100)
+    box.setValue(WINDOW_SAMPLE_EVERY)
     box.setToolTip("How many steps the run takes between drawing a sample grid and measuring the held-out images")
     return box
 

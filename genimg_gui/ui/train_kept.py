@@ -43,6 +43,9 @@ class ModelKept:
         changes."""
         self._say_figures = say_figures
         self.best = QCheckBox("the best held-out evaluation, not the last step's")
+        # on, where `genimg train` needs --keep-best typed: the dialog's run ends when its time is up, at whatever step,
+        # and a GAN's figures rise and fall, so its last step is seldom its best. The box is off where there is nothing
+        # to rank; the CLI refuses --keep-best there (a pixel GAN, --holdout 0), so it cannot be the CLI's default
         self.best.setChecked(True)
         self.best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
                              "the best figures (a VAE's PSNR; a GAN's precision and recall, which a GAN drawing "

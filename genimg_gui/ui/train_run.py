@@ -12,6 +12,12 @@ from ..startup_signals import BEFORE_IT_BEGAN
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
+# Steps between samples until the user changes it: more often than `genimg train --sample-every` (500), on purpose. The
+# dialog shows each grid beside the log as the run's picture of its progress, and its runs end at Time for this run: at
+# the 36 images/s of a busy 2-core CPU (docs/training.md) 500 steps of 32 images take 7 minutes, so a short run showed
+# no grid before its end. A terminal run of 20,000 --steps need not evaluate its held-out images (as it does at each
+# grid) every 100: a latent GAN's evaluation takes a minute on a busy CPU.
+WINDOW_SAMPLE_EVERY = 100
 
 # "step 40/200 | … | ETA 1.3 min" while --steps ends the run, "step 40 | … | 0.9 min left" when --minutes does;
 # hours past 90 minutes ("ETA 47.6 h")
@@ -145,7 +151,7 @@ def default_output(data: str, kind: str) -> str:
 
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
-                    latent_of: str = "", sample_every: int = 100, labels: str = "",
+                    latent_of: str = "", sample_every: int = WINDOW_SAMPLE_EVERY, labels: str = "",
                     label_column: str = LABEL_COLUMN, init: str = "", keep_best: bool = False,
                     mirror: bool = False, earlier: str = "", threads: int = 0) -> list[str]:
     """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else "" (a

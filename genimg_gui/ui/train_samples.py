@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
+from .train_run import WINDOW_SAMPLE_EVERY
+
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 MARGIN = 6  # px round the frame's words and grid, about the log's own margin round its text
@@ -41,7 +43,7 @@ class SamplesFrame(QFrame):
         self.caption = _wrapped()  # what the grid shows; a VAE's says what its two rows are: it may take two lines
         self.caption.setForegroundRole(QPalette.ColorRole.Text)
         self.caption.hide()  # until there is a grid to caption
-        self._grid_to_come = samples_to_come(100)  # the dialog sets its own interval (expect_samples)
+        self._grid_to_come = samples_to_come(WINDOW_SAMPLE_EVERY)  # the dialog sets its own (expect_samples)
         self.preview = _wrapped(self._grid_to_come)
         self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # the grid's words: grey, as the log's
         self.figures = _wrapped(FIGURES_TO_COME)
