@@ -43,7 +43,7 @@ def test_a_drag_and_its_preview_strips_leave_nothing_kept_once_drawn(qtbot, vae_
 
 def test_only_the_last_requests_that_ran_out_of_gpu_memory_are_kept(qtbot, vae_engine, monkeypatch):
     engine = vae_engine
-    monkeypatch.setattr(Runtime, "render", lambda self, *args: full_gpu(self))
+    monkeypatch.setattr(Runtime, "render", lambda self, *args, **kwargs: full_gpu(self))
     offered: list[int] = []
     engine.failed.connect(lambda f: offered.append(f.seq) if f.retry_on_cpu else None)
     asked = [engine.submit(rq.Decode("vae", latent(i), tag=i + 1)) for i in range(3 * OUT_OF_MEMORY_KEPT)]

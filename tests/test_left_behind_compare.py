@@ -174,11 +174,11 @@ def test_a_picture_asked_just_before_a_switch_is_not_shown_when_the_new_vae_draw
     entered, release = threading.Event(), threading.Event()
     real = Runtime.render
 
-    def held(self, *args):  # the first draw waits until the next one and the load are both queued behind it
+    def held(self, *args, **kwargs):  # the first draw waits until the next one and the load are both queued behind it
         if not entered.is_set():
             entered.set()
             release.wait(UI_TIMEOUT / 1000)
-        return real(self, *args)
+        return real(self, *args, **kwargs)
     monkeypatch.setattr(Runtime, "render", held)
     sliders.sliders[0].setValue(50)
     qtbot.waitUntil(entered.is_set, timeout=UI_TIMEOUT)

@@ -6,10 +6,13 @@ import threading
 
 import numpy as np
 
+from conftest import UI_TIMEOUT
 from genimg_gui import masking
 from genimg_gui.edit import edited_latent
+from genimg_gui.engine import requests as rq
 
 from editing_helpers import drag_across, open_image, settle
+from test_morph_ui import open_images, open_morph, wait_frame
 
 
 def count_picture_decodes(runtime) -> list[int]:
@@ -79,3 +82,49 @@ def test_a_model_load_or_device_switch_decodes_a_kept_latent_again(vae_reference
     runtime.load(runtime.model("vae").path, lambda *_: None)
     runtime.render("vae", latent)
     assert runtime.decode_count == before + 2
+
+
+def test_a_morph_export_leaves_the_pictures_kept_decode_for_its_next_stroke(qtbot, vae_engine, tmp_path):
+    """A morph export's many frames were kept as the picture's decodes are, and pushed them out: the first stroke
+    after it decoded the picture again."""
+    engine, runtime = vae_engine, vae_engine.worker.runtime
+    rng = np.random.default_rng(3)
+    picture, base = (rng.standard_normal(runtime.model("vae").latent_shape).astype(np.float32).ravel()
+                     for _ in range(2))
+    stroke, next_stroke = np.zeros((8, 8), np.float32), np.zeros((8, 8), np.float32)
+    stroke[:4], next_stroke[:, :4] = 1.0, 1.0
+    asked: list[int] = []
+
+    def drawn(request: rq.Request) -> None:
+        with qtbot.waitSignal(engine.done, timeout=UI_TIMEOUT, check_params_cb=asked.__contains__):
+            asked.append(engine.submit(request))
+    drawn(rq.Decode("vae", picture, tag=1, mask=stroke, base=base))
+    frames = np.stack([picture + step for step in np.linspace(0.1, 1.0, 7, dtype=np.float32)])
+    drawn(rq.RenderFrames("vae", frames, tag=2, write=rq.AnimationFile(str(tmp_path / "morph.gif"), 10.0)))
+    assert (tmp_path / "morph.gif").is_file()
+    before = runtime.decode_count
+    drawn(rq.Decode("vae", picture, tag=1, mask=next_stroke, base=base))
+    assert runtime.decode_count == before  # the picture's decode kept, and its base's (the item's own slot)
+
+
+def test_a_morph_played_through_leaves_the_pictures_kept_decode_for_its_undo(qtbot, window, image_files):
+    """The Morph dialog's frames were kept as the picture's decodes are: going through its timeline pushed them out,
+    and undoing the stroke after it decoded the picture again."""
+    _, item = open_images(qtbot, window, image_files[:2])
+    window.document.select(item.id)
+    counted = count_picture_decodes(window.document.engine.worker.runtime)
+    window.sliders.sliders[0].setValue(200)
+    settle(qtbot, window, item)
+    window.mask_tool.brush.setChecked(True)
+    drag_across(window.canvas, "edited", 0.5, 0.2, 0.45)
+    settle(qtbot, window, item)
+    dialog, shown = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    for frame in range(1, 6):  # between the keyframes: the last, the picture itself, would be drawn from the kept
+        dialog.timeline.setValue(frame)
+        wait_frame(qtbot, shown, frame)
+    dialog.close()
+    before = counted[0]
+    window.document.undo()  # the stroke taken back: the mask alone changes
+    settle(qtbot, window, item)
+    assert item.history.current.mask is None and counted[0] == before

@@ -44,11 +44,11 @@ def test_a_frame_drawn_by_the_vae_loaded_before_it_is_not_kept_as_the_first_vaes
     entered, release = threading.Event(), threading.Event()
     real = Runtime.render
 
-    def held(self, *args):  # the first draw waits until the frame and the load are both queued behind it
+    def held(self, *args, **kwargs):  # the first draw waits until the frame and the load are both queued behind it
         if not entered.is_set():
             entered.set()
             release.wait(UI_TIMEOUT / 1000)
-        return real(self, *args)
+        return real(self, *args, **kwargs)
     monkeypatch.setattr(Runtime, "render", held)
     morph.request_frame(1)
     qtbot.waitUntil(entered.is_set, timeout=UI_TIMEOUT)

@@ -227,7 +227,7 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     dialog.frames.setValue(7)
     wait_frame(qtbot, shown, 5)  # the timeline's decode, drawn before the renders fail
 
-    def failing(*_args):
+    def failing(*_args, **_kwargs):
         raise ValueError("Out of memory rendering 7 frames")
     monkeypatch.setattr(window.document.engine.worker.runtime, "render", failing)  # a render failing
     with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):

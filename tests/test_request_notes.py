@@ -69,14 +69,14 @@ def compare_images_run_out(window, monkeypatch) -> None:
     monkeypatch.setattr(window.document.engine.worker.runtime, "device", torch.device("cuda:0"))
     real = Runtime.render
 
-    def on_gpu(self, kind, latent, mask=None, base=None, tag=0, tiles=None):
+    def on_gpu(self, kind, latent, mask=None, base=None, tag=0, tiles=None, *, kept=True):
         if self.device.type != "cuda":
-            return real(self, kind, latent, mask, base, tag, tiles)
+            return real(self, kind, latent, mask, base, tag, tiles, kept=kept)
         if tag == 0:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         gpu, self.device = self.device, torch.device("cpu")
         try:
-            return real(self, kind, latent, mask, base, tag, tiles)
+            return real(self, kind, latent, mask, base, tag, tiles, kept=kept)
         finally:
             self.device = gpu
     monkeypatch.setattr(Runtime, "render", on_gpu)

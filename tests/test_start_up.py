@@ -4,9 +4,14 @@ images here…", though emoji-vae was loading and the photo waited for it. Now t
 imported, and says which model loads and which files wait for it."""
 from __future__ import annotations
 
+import importlib.abc
 import json
 import subprocess
 import sys
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
 
 import foreign_builders as fb
 from conftest import UI_TIMEOUT, drag_drop, file_mime, slowed
@@ -130,15 +135,39 @@ def test_the_window_shows_saying_what_loads_before_torch_is_imported_which_the_w
     assert seen["canvas"] == "image 0.png opens once tiny-vae and tiny-gan have loaded"
 
 
-def test_a_torch_that_cannot_be_imported_fails_each_request_saying_why(qtbot, monkeypatch, model_dir):
-    """The worker thread imports torch now: a broken install must not leave the window waiting on its loads."""
-    monkeypatch.setitem(sys.modules, "genimg_gui.engine.worker", None)  # its import fails, as torch's would
+class BrokenTorch(importlib.abc.MetaPathFinder):
+    """The worker's import failing as a broken torch install's does: a library that cannot be loaded (OSError, as on
+    Windows: "[WinError 126] … Error loading c10.dll"), not an ImportError."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "genimg_gui.engine.worker":
+            raise OSError('[WinError 126] The specified module could not be found. Error loading "c10.dll"')
+        return None
+
+
+def worker_import_fails(monkeypatch, how: str) -> None:
+    if how == "missing":
+        monkeypatch.setitem(sys.modules, "genimg_gui.engine.worker", None)  # its import fails, as torch's would
+    else:
+        monkeypatch.delitem(sys.modules, "genimg_gui.engine.worker", raising=False)
+        monkeypatch.setattr(sys, "meta_path", [BrokenTorch(), *sys.meta_path])
+
+
+@pytest.mark.parametrize("how", ["missing", "broken"])
+def test_a_torch_that_cannot_be_imported_fails_each_request_saying_why(qtbot, monkeypatch, model_dir, how):
+    """The worker thread imports torch now: a broken install must not leave the window waiting on its loads. A torch
+    whose library would not load (an OSError) ended the worker thread's start with a traceback, and every load waited
+    for ever. Said on the GUI thread, as the worker's own failures are."""
+    worker_import_fails(monkeypatch, how)
     engine = Engine("cpu")
+    heard_on: list[bool] = []
+    engine.failed.connect(lambda _: heard_on.append(QThread.currentThread() is QApplication.instance().thread()))
     try:
         with qtbot.waitSignal(engine.failed, timeout=UI_TIMEOUT) as failed:
             seq = engine.submit(rq.LoadModel(str(model_dir / "tiny-vae")))
         assert failed.args[0].seq == seq and failed.args[0].request == "LoadModel"
         assert failed.args[0].message.startswith("genimg cannot run its models: torch could not be loaded (")
+        assert heard_on == [True]
     finally:
         engine.shutdown()
 

@@ -70,10 +70,12 @@ class Engine(QObject):
 
     def _start_worker(self, device: str, threads: int | None) -> None:
         """On the worker thread: import the worker (and torch with it), make it and run its loop. A torch that
-        cannot be imported fails every request with why, where the window would wait on its loads for ever."""
+        cannot be imported fails every request with why, where the window would wait on its loads for ever: missing
+        (ImportError) or broken (a library of its that will not load raises OSError, or whatever its code meets).
+        Said as the engine's failed signal: queued to the GUI thread, where the engine lives."""
         try:
             from .worker import Worker
-        except ImportError as e:
+        except Exception as e:
             why = f"genimg cannot run its models: torch could not be loaded ({e})"
             while (request := self.queue.take()) is not None:
                 self.queue.finished(request.seq)

@@ -84,6 +84,7 @@ class Decode(Request):
     # load asked before it) leaves it undrawn, ended with no result (Engine.done), and the views ask again once the
     # picture is in the new one. "": drawn by the one loaded
     model: str = ""
+    kept: bool = True  # False: a morph preview's frame, whose decode is not kept (Runtime.render's kept)
     live = True
 
 

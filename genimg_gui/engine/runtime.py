@@ -66,7 +66,6 @@ class Runtime:
         # (kind, model identity, device, hash of the latent) -> its decode: a stroke (its undo, its redo) changes only
         # the mask, and decoding the same latent again took seconds a stroke for an SD VAE on a CPU
         self._recent: OrderedDict[tuple[str, str, str, bytes], np.ndarray] = OrderedDict()
-        self._keeping = True  # whether render() keeps the decode it makes (False within render_thumbnail)
         self._stop: StopCheck | None = None  # the check of the request running now (stoppable)
 
     # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
@@ -275,13 +274,15 @@ class Runtime:
         return refine.refine(net, judge, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
-               base: np.ndarray | None = None, tag: int = 0, tiles: TileProgress | None = None) -> np.ndarray:
+               base: np.ndarray | None = None, tag: int = 0, tiles: TileProgress | None = None, *,
+               kept: bool = True) -> np.ndarray:
         """decode(), or with a mask: the edit inside it, the unedited `base` decode outside.
         The base decode is cached per (kind, tag), so moving a slider costs one decode; the last few latents' decodes
-        are kept (a thumbnail's are not), so a mask-only change, or its undo, costs none."""
+        are kept, so a mask-only change, or its undo, costs none. kept=False for a one-off of many (a thumbnail, an
+        animation's frame): its decode is not kept, and does not push the picture's own out."""
         if mask is not None and base is None:
             raise ValueError("a masked decode needs the unedited latent (base) to blend with")
-        edited = self._recent_decode(kind, latent, tiles, self._keeping)
+        edited = self._recent_decode(kind, latent, tiles, kept)
         if mask is None:
             return edited.copy()  # the kept one stays as it was drawn, whatever the caller does with its copy
         key, digest = (kind, tag), _digest(base)
@@ -317,11 +318,7 @@ class Runtime:
         if model.spatial and np.ndim(latent) == 3:
             latent = spatial.shrink(latent, model.net, size)
             base = None if base is None else spatial.shrink(base, model.net, size)
-        self._keeping = False  # a strip's many thumbnails would push the picture's own decodes out
-        try:
-            return self.render(kind, latent, mask, base, tag)
-        finally:
-            self._keeping = True
+        return self.render(kind, latent, mask, base, tag, kept=False)  # a strip's many would push the picture's out
 
     def invert_steps(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
                      preview_every: int = 10, fit: str = "crop", check: Callable[[], None] = lambda: None,

@@ -124,7 +124,7 @@ class Worker(QObject):
             self.decodes += 1
             t0 = time.perf_counter()
             try:
-                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
+                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag, kept=r.kept)
             except LatentMismatch:
                 if r.seq < self._loaded_at.get(r.kind, -1):  # asked before a switch to a model of another latent
                     return  # shape, whose load ran first: the views ask again ("does not fit the VAE" came unasked)
@@ -326,7 +326,8 @@ class Worker(QObject):
             self.queue.check(r.seq)
             self._draw_waiting()
             self._report(r.seq, i / len(r.latents), f"Rendering frame {i + 1:,} of {len(r.latents):,}")
-            frames.append(self.runtime.render(r.kind, latent, *rq.masked_frame(r.masks, r.bases, i), r.tag))
+            frames.append(self.runtime.render(r.kind, latent, *rq.masked_frame(r.masks, r.bases, i), r.tag,
+                                              kept=False))  # kept, they pushed the picture's own decodes out
         images, written = np.stack(frames), ""
         if r.write is not None:
             try:

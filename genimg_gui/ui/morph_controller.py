@@ -192,7 +192,8 @@ class MorphController(QObject):
         frame = morph_layers(layers, settings.frames, settings.mode, settings.loop, at)  # this frame's alone
         masks, bases = frame.frame_masks()
         masked = {"mask": masks[0], "base": bases[0]} if masks else {}
-        seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, **masked))
+        # not kept: a morph played or scrubbed pushed the picture's own decodes out, and its next stroke decoded it
+        seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, kept=False, **masked))
         self._frame_seqs[seq] = (index, key, model)
         self._asked_seq = seq
         return seq
