@@ -8,7 +8,8 @@ preview's copy).
 new: what it does now: brush_into (the dab painted into the stroke's mask), the rounded copy and the overlay
 changed within the dab's box (MaskOverlay.repaint_box). "new + frame" adds what comes once a frame, however many
 dabs came in between: the edge traced when the canvas is drawn and the preview's copy of the rounded mask (one per
-event-loop pass). Each stroke of --dabs dabs walks across the picture; the medians are in ms.
+event-loop pass; MaskCopies: a whole copy only while no earlier one is free, the last preview's held as the item's
+asked state holds it). Each stroke of --dabs dabs walks across the picture; the medians are in ms.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,6 +28,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from genimg_gui.edit import EditState  # noqa: E402
+from genimg_gui.mask_copies import MaskCopies  # noqa: E402
 from genimg_gui.masking import brush_into, rounded_mask, soft_brush  # noqa: E402
 from genimg_gui.ui.mask_overlay import MaskOverlay  # noqa: E402
 
@@ -55,6 +58,8 @@ def new_stroke(size: tuple[int, int], dabs: int, radius: float) -> tuple[list[fl
     state = EditState(np.zeros(8, np.float32), ())
     mask = np.zeros(size, np.float32)
     rounded = mask.copy()
+    previews = MaskCopies(rounded)
+    asked: deque[EditState] = deque(maxlen=1)  # the item's asked state: it holds the last preview's mask
     overlay = MaskOverlay(mask)
     dab, framed = [], []
     for x, y in dab_points(size, dabs):
@@ -62,10 +67,11 @@ def new_stroke(size: tuple[int, int], dabs: int, radius: float) -> tuple[list[fl
         box = brush_into(mask, x, y, radius, 0.5, 1.0)
         y0, y1, x0, x1 = box
         rounded[y0:y1, x0:x1] = rounded_mask(mask[y0:y1, x0:x1])
+        previews.changed(box)
         overlay.repaint_box(mask, box)
         t1 = time.perf_counter()
         overlay.edge  # the canvas drawn
-        state.with_mask(rounded.copy(), False, rounded=True)  # the preview asked
+        asked.append(state.with_mask(previews.copy(), False, rounded=True))  # the preview asked
         t2 = time.perf_counter()
         dab.append(t1 - t0)
         framed.append(t2 - t0)

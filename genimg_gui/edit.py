@@ -206,8 +206,9 @@ class EditState:
         Values are rounded to 1/255 steps, what a recipe's mask PNG holds, so a saved recipe
         blends exactly as the app did (a 0.002 difference flips the rounding of some pixels).
         erased: whether the mask began by erasing (mask_erased); None keeps this state's.
-        rounded: mask is already rounded_mask's, a new float32 array no one changes after: kept as it is (a brush
-        stroke rounds only what each dab changed; rounding a photo's whole mask took 22 ms a dab)."""
+        rounded: mask is already rounded_mask's, a float32 array no one changes while anything holds it: kept as it
+        is (a brush stroke rounds only what each dab changed; rounding a photo's whole mask took 22 ms a dab; its
+        previews reuse a copy only once nothing refers to it, MaskCopies)."""
         if mask is not None:
             mask = mask if rounded else rounded_mask(mask)
             if mask.ndim != 2:

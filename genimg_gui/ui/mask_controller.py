@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from ..mask_copies import MaskCopies
 from ..masking import brush_into, rounded_mask
 from .accessible import labelled_together
 from .canvas import Canvas
@@ -28,10 +29,12 @@ class MaskController(QObject):
         self.document, self.canvas = document, canvas
         self.mask: np.ndarray | None = None  # the stroke in progress, painted in place
         self.rounded: np.ndarray | None = None  # ...and its values rounded as a step holds them (with_mask)
+        self.previews: MaskCopies | None = None  # ...and the copies of those its previews sent
         self.item: Item | None = None  # ...and the item it is painted on, its step's
         self.erased = False  # ...and whether its mask began by erasing (EditState.mask_erased)
         # the stroke's preview, asked once the dabs queued so far are painted: each asked a decode of its own copy of
-        # the mask (12 MB on a 2048 px photo), the worker drawing only the last of them (latest wins)
+        # the mask (12 MB on a 2048 px photo), the worker drawing only the last of them (latest wins). Those copies are
+        # made whole only when no earlier one is free (MaskCopies)
         self._preview = QTimer(self, singleShot=True, interval=0)
         self._preview.timeout.connect(self._ask_preview)
         self.refused = False  # the press began on a picture no model loaded can draw (stranded_refusal): said once
@@ -130,13 +133,14 @@ class MaskController(QObject):
             return  # wholly off the picture: nothing changed
         y0, y1, x0, x1 = box
         self.rounded[y0:y1, x0:x1] = rounded_mask(self.mask[y0:y1, x0:x1])
+        self.previews.changed(box)
         self.canvas.mask_painted(self.mask, box)
         self._preview.start()
 
     def _ask_preview(self) -> None:
-        if self.item is not None and self.rounded is not None:  # the stroke goes on (its step made: decoded)
-            # the mask crosses to the worker and stays in item.requested: its own copy, never painted on
-            shown = self.rounded.copy()
+        if self.item is not None and self.previews is not None:  # the stroke goes on (its step made: decoded)
+            # the mask crosses to the worker and stays in item.requested: its own copy, not painted on while held
+            shown = self.previews.copy()
             self.document.preview_state(self.item.history.current.with_mask(shown, self.erased, rounded=True))
 
     def _start(self, item: Item) -> None:
@@ -149,6 +153,7 @@ class MaskController(QObject):
         # what the step will hold, the mask rounded (EditState.with_mask): once a stroke, then only each dab's box
         # (a step's mask is rounded already, unless an older session's saved it as it was)
         self.rounded = rounded_mask(self.mask)
+        self.previews = MaskCopies(self.rounded)
         overlay = self.canvas.mask_overlay
         if overlay is not None and current is not None and overlay.source is current:
             overlay.source = self.mask  # the same values: the step's overlay goes on as the stroke's, dab by dab
@@ -163,7 +168,7 @@ class MaskController(QObject):
         current (finish_gesture), so that item is the current one still."""
         self._preview.stop()  # the step's own decode shows it
         item, rounded, painted = self.item, self.rounded, self.mask is not None
-        self.item, self.mask, self.rounded, self.refused = None, None, None, False
+        self.item, self.mask, self.rounded, self.previews, self.refused = None, None, None, None, False
         if item is not None and painted:
             self.document.commit_state(item.history.current.with_mask(rounded, self.erased, rounded=True))
 

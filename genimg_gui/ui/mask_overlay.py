@@ -15,9 +15,10 @@ covering the picture the user is now judging.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBitmap, QColor, QImage, QPainter, QPainterPath, QPen, QRegion, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
+from ..mask_contours import contours
 from ..masking import resize_mask, resize_mask_cells
 
 TINT_RGBA = (235, 40, 40, 60)   # where the edit applies, at full strength: light enough to see the picture through
@@ -110,15 +111,16 @@ def edge_grid(mask: np.ndarray) -> np.ndarray:
 
 def edge_path(grid: np.ndarray, size: tuple[int, int]) -> QPainterPath:
     """The outline of where the mask (resized to grid) is at least half on, in the pixels of the mask's own size
-    (H, W). The picture's own border is no edge: the grid is padded past it with its border values, so a mask
-    reaching the border is outlined only inside, and a mask everywhere (no stroke yet) has no edge in sight."""
-    on = np.pad(grid >= 0.5, EDGE_PAD, mode="edge")
-    # a QBitmap's set pixels are its black ones: the region is where the mask is on
-    grey = np.ascontiguousarray(np.where(on, 0, 255).astype(np.uint8))
-    image = QImage(grey.data, grey.shape[1], grey.shape[0], grey.shape[1], QImage.Format.Format_Grayscale8)
-    region = QRegion(QBitmap.fromImage(image, Qt.ImageConversionFlag.ThresholdDither))
+    (H, W), placed between the grid's pixels (mask_contours). The picture's own border is no edge: the grid is padded
+    past it with its border values, so a mask reaching the border is outlined only inside, and a mask everywhere (no
+    stroke yet) has no edge in sight; a ring of nothing past that closes every line, out of sight too."""
+    padded = np.pad(grid, EDGE_PAD + 1, mode="edge")
+    padded[[0, -1], :] = padded[:, [0, -1]] = 0.0
     path = QPainterPath()
-    path.addRegion(region)
+    for line in contours(padded, 0.5):
+        path.addPolygon(QPolygonF([QPointF(x, y) for x, y in line.tolist()]))
+        path.closeSubpath()
     h, w = size
     sx, sy = grid.shape[1] / w, grid.shape[0] / h
-    return QTransform().scale(1 / sx, 1 / sy).translate(-EDGE_PAD, -EDGE_PAD).map(path.simplified())
+    # a grid pixel's value is at its centre: half a pixel in from its corner, past the padding
+    return QTransform().scale(1 / sx, 1 / sy).translate(0.5 - EDGE_PAD - 1, 0.5 - EDGE_PAD - 1).map(path)
