@@ -113,7 +113,8 @@ def open_noted(path: Path | str, max_pixels: int | None = None, *,
     return read.image, read.note
 
 
-def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | None = None) -> Picture:
+def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | None = None,
+              side: int | None = None) -> Picture:
     """The first frame of an image file as 8-bit RGB, upright, no larger than the app keeps it (kept_side: a 12000 x
     9000 photo is read at 3000 x 2250), with a note when that frame is one of an animation ("anim.gif is an animation
     of 12 frames: its first frame was opened") and its size in the file. The one reader of pictures: the window, the
@@ -123,7 +124,9 @@ def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | No
     from its header, before its pixels are read.
     name: how the messages name the file. By default its bare name, but the path as given for a file that is not
     there or may not be read (a command line's mistake may be in its folder); the window, whose paths are made
-    absolute, gives the bare name for these too, as it names every file."""
+    absolute, gives the bare name for these too, as it names every file.
+    side: the longest side it is read no larger than (default kept_side()): an autosave's copy of a photo's file is
+    read at the side the photo was held at, whatever GENIMG_MAX_SIDE is now (session_pixels.py)."""
     path = Path(path)
     limit = MAX_PIXELS if max_pixels is None else max_pixels
     named = name or path.name
@@ -131,7 +134,7 @@ def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | No
         if path.is_dir():
             raise ImageLoadError(f"{named} is a folder, not an image")
         with Image.open(path, formats=FORMATS) as im:
-            in_file, side = im.size, kept_side()
+            in_file, side = im.size, side or kept_side()
             if max(in_file) > side:  # a JPEG decodes at the smallest of 1/2, 1/4, 1/8 scale that keeps it all
                 im.draft(None, _least_kept(in_file, side))  # (others ignore it)
             if im.width * im.height > limit:
@@ -175,6 +178,18 @@ def kept_side() -> int:
     """The longest side the app keeps a picture at: a GPU's GPU_MAX_SIDE, or GENIMG_MAX_SIDE where larger (read
     here unsaid: the engine names a value that is no number, with the default of its device)."""
     return max(GPU_MAX_SIDE, positive_int_or_none("GENIMG_MAX_SIDE") or 0)
+
+
+def held_at(image: np.ndarray, side: int) -> np.ndarray:
+    """image scaled down (aspect kept, Lanczos) to side px on its longer side, where it is longer. After open_read,
+    it makes the pixels an open picture holds (spatial.kept_source), and reads an autosave's copy of the picture's
+    file back to those very pixels (session_pixels.py): one chain for both."""
+    height, width = image.shape[:2]
+    if max(height, width) <= side:
+        return image
+    scale = side / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
 
 
 def _least_kept(size: tuple[int, int], side: int) -> tuple[int, int]:

@@ -8,11 +8,14 @@ all there. A picture as opened and its fit are kept as PNGs where they are 8-bit
 open), a decoded picture, which each edit replaces, as a .npy file (not compressed again at each edit: a 2048-px PNG
 takes 0.7 s on a 2-core CPU), as is anything else, read without pickle. No Qt, no torch.
 
-A picture as opened from a JPEG or WebP file is kept as a copy of that file's own bytes instead of a PNG, where
-genimg's one reader of pictures (imaging.open_read) decodes the copy to the very pixels held, read whole (a PNG of a
-photo's pixels was about 7 times its JPEG: 60 photos open made a 337 MB autosave). A copy, not the path: the user's
-file may be moved or deleted before the restart. Any other picture (a file changed since, read reduced, a PNG, one
-whose decode differs) stays a PNG.
+A picture as opened from a JPEG, WebP or PNG file is kept as a copy of that file's own bytes instead of a PNG of its
+pixels, where the chain that made the pixels held (imaging.open_read, then imaging.held_at: a 4032 × 3024 photo is
+held at 2048 × 1536) turns the copy into those very pixels, at the side they were held at: that side is in the copy's
+name (<sha>.2048.jpg), so a restart with another GENIMG_MAX_SIDE restores the picture as it was held. A PNG of a
+photo's pixels was about 7 times its JPEG (60 photos open made a 337 MB autosave; a 1.56 MB 4032 × 3024 JPEG made a
+4.3 MB PNG), and a PNG file's copy spares the 0.7 s of encoding it again. A copy, not the path: the user's file may
+be moved or deleted before the restart. Any other picture (a file changed since, one whose decode differs) stays a
+PNG of genimg's own. (Version 3 sessions named copies read whole <sha>.jpg or <sha>.webp: they restore as before.)
 """
 from __future__ import annotations
 
@@ -28,13 +31,17 @@ from PIL import Image
 
 from .file_stamp import FileStamp, stamp_of
 from .fileio import atomic_path
-from .imaging import ImageLoadError, open_read
+from .imaging import ImageLoadError, held_at, open_read
 from .session_arrays import PNG_LEVEL
 
-# file names a session may name: nothing else is read, or removed, from the folder
-_NAME = re.compile(r"[0-9a-f]{64}\.(?:png|npy|jpg|webp)")
-_TEMP = re.compile(r"\.[0-9a-f]{64}\.(?:png|npy|jpg|webp)\.[0-9a-f]+\.tmp")  # atomic_path's, left by a kill mid-write
-_KEPT = {"JPEG": "jpg", "WEBP": "webp"}  # the formats of the files kept as they are (their suffix): far below a PNG
+# file names a session may name: nothing else is read, or removed, from the folder. A copy of a file (_kept_copy) has
+# the side its picture was held at between its hash and its suffix
+_NAMED = r"[0-9a-f]{64}(?:\.(?:png|npy|jpg|webp)|\.[1-9][0-9]{0,5}\.(?:jpg|webp|png))"
+_NAME = re.compile(_NAMED)
+_TEMP = re.compile(rf"\.{_NAMED}\.[0-9a-f]+\.tmp")  # atomic_path's, left by a kill mid-write
+# the formats of the files kept as they are (their suffix): a JPEG (MPO: a phone's, with a second picture in it) or
+# WebP far below a PNG, a PNG as it was
+_KEPT = {"JPEG": "jpg", "MPO": "jpg", "WEBP": "webp", "PNG": "png"}
 # (id of a picture, whether a PNG is asked) -> its file's name, while the picture lives: hashed once a run (40 ms for
 # a 2048 × 1536 photo), not at every autosave, as pictures are never changed in place (session_arrays.py says why)
 _NAMES: dict[tuple[int, bool], str] = {}
@@ -61,8 +68,8 @@ def _digest(pixels: np.ndarray) -> str:
 
 def file_name(pixels: np.ndarray, png: bool) -> str:
     """The name of the file that holds these pixels: their SHA-256 (with their dtype and shape), then .png where a
-    PNG is asked and holds them (8-bit RGB), else .npy; or .jpg or .webp once such a file is found to hold them
-    (write_picture, read_picture)."""
+    PNG is asked and holds them (8-bit RGB), else .npy; or a copy's (<sha>.<side>.jpg, .webp or .png) once such a
+    file is found to hold them (write_picture, read_picture)."""
     if (id(pixels), png) not in _NAMES:
         rgb = pixels.dtype == np.uint8 and pixels.ndim == 3 and pixels.shape[2] == 3
         _remember(pixels, png, f"{_digest(pixels)}.{'png' if png and rgb else 'npy'}")
@@ -72,7 +79,7 @@ def file_name(pixels: np.ndarray, png: bool) -> str:
 def write_picture(folder: Path, pixels: np.ndarray, png: bool, file: FileStamp | None = None) -> tuple[str, bool]:
     """The name of the file in folder that holds pixels (as a PNG where png, if it can), and whether it was written
     now (False: it was there already). file: the file the pixels were read from, as it was then: a copy of it is
-    written instead of a PNG where it is a JPEG or WebP that decodes to these very pixels."""
+    written instead of a PNG where it is a JPEG, WebP or PNG that reads back as these very pixels."""
     name = file_name(pixels, png)
     path = folder / name
     if path.is_file():
@@ -94,8 +101,10 @@ def write_picture(folder: Path, pixels: np.ndarray, png: bool, file: FileStamp |
 def _kept_there(folder: Path, pixels: np.ndarray, png_name: str) -> str | None:
     """The name of a copy of a file (_kept_copy) already in folder that holds these pixels, if any: the picture as
     opened and its fit may be two arrays of one content, and only one of them names the file."""
-    for suffix in _KEPT.values():
-        kept = f"{png_name[:-len('png')]}{suffix}"
+    stem = png_name[:-len(".png")]
+    side = max(pixels.shape[:2])
+    copies = [f"{stem}.{side}.{suffix}" for suffix in dict.fromkeys(_KEPT.values())]
+    for kept in copies + [f"{stem}.jpg", f"{stem}.webp"]:  # the last two: a version 3 session's
         if (folder / kept).is_file():
             _NAMES[(id(pixels), True)] = kept  # found once a run, as file_name's hash
             return kept
@@ -103,13 +112,14 @@ def _kept_there(folder: Path, pixels: np.ndarray, png_name: str) -> str | None:
 
 
 class _DecodedOtherwise(Exception):
-    """A copy of a picture's file that genimg's reader does not decode to the picture's pixels: not kept."""
+    """A copy of a picture's file that genimg's reader does not read back as the picture's pixels: not kept."""
 
 
 def _kept_copy(folder: Path, pixels: np.ndarray, png_name: str, file: FileStamp) -> str | None:
-    """The name of a copy of file written in folder, where it is still as it was opened, a JPEG or WebP smaller than
-    the pixels themselves, and open_read decodes the copy to these very pixels, read whole (not reduced: a restart
-    with another GENIMG_MAX_SIDE reads it alike); None, and nothing written, otherwise."""
+    """The name of a copy of file written in folder, where it is still as it was opened, a JPEG, WebP or PNG smaller
+    than the pixels themselves, and the copy reads back (_read_at, at the side of the pixels, which its name keeps:
+    a restart with another GENIMG_MAX_SIDE reads it alike) as these very pixels; None, and nothing written,
+    otherwise."""
     try:
         if stamp_of(file.path) != file or file.size >= pixels.nbytes:
             return None
@@ -117,13 +127,13 @@ def _kept_copy(folder: Path, pixels: np.ndarray, png_name: str, file: FileStamp)
             data = f.read()
         with Image.open(io.BytesIO(data)) as im:  # its header only
             suffix = _KEPT.get(im.format or "")
-            whole = sorted(im.size) == sorted(pixels.shape[:2])  # either way up (EXIF): else it was read reduced
-        if suffix is None or not whole:
+        if suffix is None:
             return None
-        name = f"{png_name[:-len('png')]}{suffix}"
+        side = max(pixels.shape[:2])
+        name = f"{png_name[:-len('.png')]}.{side}.{suffix}"
         with atomic_path(folder / name) as tmp:
             tmp.write_bytes(data)
-            if not _decodes_to(tmp, pixels):
+            if not _decodes_to(tmp, pixels, side):
                 raise _DecodedOtherwise
     except Exception:  # gone, unreadable, not a picture (Pillow's errors), or not these pixels: a PNG instead
         return None
@@ -131,24 +141,31 @@ def _kept_copy(folder: Path, pixels: np.ndarray, png_name: str, file: FileStamp)
     return name
 
 
-def _decodes_to(path: Path, pixels: np.ndarray) -> bool:
-    """Whether genimg's reader reads the picture at path whole as these very pixels."""
+def _read_at(path: Path, side: int | None) -> np.ndarray:
+    """The pixels a window holds of the picture at path, read at side (the worker's open_read, then
+    spatial.kept_source); side None: at the side GENIMG_MAX_SIDE gives (a version 3 session's copy, read whole)."""
+    image = np.asarray(open_read(path, side=side).image)
+    return image if side is None else held_at(image, side)
+
+
+def _decodes_to(path: Path, pixels: np.ndarray, side: int) -> bool:
+    """Whether the picture at path reads back, at side, as these very pixels."""
     try:
-        read = open_read(path)
+        decoded = _read_at(path, side)
     except ImageLoadError:
         return False
-    decoded = np.asarray(read.image)
-    return read.size == decoded.shape[1::-1] and decoded.shape == pixels.shape and np.array_equal(decoded, pixels)
+    return decoded.shape == pixels.shape and np.array_equal(decoded, pixels)
 
 
 def _kept_pixels(path: Path, name: str) -> np.ndarray:
-    """The pixels of a copy of a picture's file (_kept_copy), as genimg's reader reads it. A reader that decodes it
-    otherwise than the one that wrote it (another Pillow's JPEG decoder) gives the same photo, kept rather than the
-    item lost; its next save names it by its own content."""
+    """The pixels of a copy of a picture's file (_kept_copy), read at the side its name says. A reader that decodes
+    it otherwise than the one that wrote it (another Pillow's JPEG decoder) gives the same photo, kept rather than
+    the item lost; its next save names it by its own content."""
     if not path.is_file():  # said as missing, not as damaged (open_read's error)
         raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
-    pixels = np.array(open_read(path).image)  # a copy: writable, as an array read from the session file is
-    if _digest(pixels) == name.split(".")[0]:
+    digest, *side, _ = name.split(".")  # <sha>.<side>.jpg; a version 3 session's <sha>.jpg, read whole
+    pixels = np.array(_read_at(path, int(side[0]) if side else None))  # a copy: writable, as a session file's arrays
+    if _digest(pixels) == digest:
         _remember(pixels, True, name)
     return pixels
 
@@ -159,7 +176,7 @@ def read_picture(folder: Path, name: str) -> np.ndarray:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ValueError(f"it names a picture file genimg does not write ({name!r})")
     path = folder / name
-    if name.endswith(".png"):
+    if name.endswith(".png") and name.count(".") == 1:  # genimg's own PNG (<sha>.<side>.png is a PNG file's copy)
         with Image.open(path) as png:
             png.load()
             if png.mode != "RGB":

@@ -19,7 +19,7 @@ from torch import nn
 from ..catalog import EXAMPLES_DIR
 from ..edit import Directions
 from ..env_settings import positive_int_setting
-from ..imaging import GPU_MAX_SIDE, ImageLoadError, open_image, to_rgb
+from ..imaging import GPU_MAX_SIDE, ImageLoadError, held_at, open_image, to_rgb
 from ..models.directions import pca
 from ..models.tensors import to_tensor
 from ..models.tiling import OVERLAP_CELLS, TILE_CELLS, TileSteps, downscale_factor, tiled_decode, tiled_encode
@@ -49,14 +49,7 @@ def kept_source(image: np.ndarray, max_side: int) -> np.ndarray:
     """The pixels an open picture keeps for a switch to another VAE to encode again (Encoded.source): the image as
     opened, scaled down (aspect kept) to the largest side any device edits at, GPU_MAX_SIDE or a larger max_side.
     A 64-megapixel photo kept whole held 192 MB a picture; no VAE ever read more than this."""
-    image = np.asarray(image)
-    most = max(GPU_MAX_SIDE, max_side)
-    height, width = image.shape[:2]
-    if max(height, width) <= most:
-        return image
-    scale = most / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
+    return held_at(np.asarray(image), max(GPU_MAX_SIDE, max_side))
 
 
 def own_size(width: int, height: int, factor: int, max_side: int) -> tuple[int, int]:
