@@ -28,11 +28,10 @@ from .session_pixels import pictures_folder, read_pictures, remove_unnamed, writ
 
 FORMAT = "genimg-session"
 # 2: the pictures are in files of their own (session_pixels.py), which a genimg reading version 1 would not find;
-# 3: a photo's may be a copy of its JPEG or WebP file, which a genimg reading version 2 would call damaged
-# 4: a copy is named with the side its picture was held at (<sha>.2048.jpg), and may be of a PNG file: a genimg
-# reading version 3 would call it damaged
-VERSION = 4
-READS = (1, 2, 3, 4)
+# 3: a picture as opened may be a copy of its JPEG, WebP or PNG file, named with the side it was held at
+# (<sha>.2048.jpg), which a genimg reading version 2 would call damaged
+VERSION = 3
+READS = (1, 2, 3)
 
 
 class SessionError(Exception):

@@ -15,7 +15,7 @@ name (<sha>.2048.jpg), so a restart with another GENIMG_MAX_SIDE restores the pi
 photo's pixels was about 7 times its JPEG (60 photos open made a 337 MB autosave; a 1.56 MB 4032 × 3024 JPEG made a
 4.3 MB PNG), and a PNG file's copy spares the 0.7 s of encoding it again. A copy, not the path: the user's file may
 be moved or deleted before the restart. Any other picture (a file changed since, one whose decode differs) stays a
-PNG of genimg's own. (Version 3 sessions named copies read whole <sha>.jpg or <sha>.webp: they restore as before.)
+PNG of genimg's own.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from .session_arrays import PNG_LEVEL
 
 # file names a session may name: nothing else is read, or removed, from the folder. A copy of a file (_kept_copy) has
 # the side its picture was held at between its hash and its suffix
-_NAMED = r"[0-9a-f]{64}(?:\.(?:png|npy|jpg|webp)|\.[1-9][0-9]{0,5}\.(?:jpg|webp|png))"
+_NAMED = r"[0-9a-f]{64}(?:\.(?:png|npy)|\.[1-9][0-9]{0,5}\.(?:jpg|webp|png))"
 _NAME = re.compile(_NAMED)
 _TEMP = re.compile(rf"\.{_NAMED}\.[0-9a-f]+\.tmp")  # atomic_path's, left by a kill mid-write
 # the formats of the files kept as they are (their suffix): a JPEG (MPO: a phone's, with a second picture in it) or
@@ -104,7 +104,7 @@ def _kept_there(folder: Path, pixels: np.ndarray, png_name: str) -> str | None:
     stem = png_name[:-len(".png")]
     side = max(pixels.shape[:2])
     copies = [f"{stem}.{side}.{suffix}" for suffix in dict.fromkeys(_KEPT.values())]
-    for kept in copies + [f"{stem}.jpg", f"{stem}.webp"]:  # the last two: a version 3 session's
+    for kept in copies:
         if (folder / kept).is_file():
             _NAMES[(id(pixels), True)] = kept  # found once a run, as file_name's hash
             return kept
@@ -141,11 +141,10 @@ def _kept_copy(folder: Path, pixels: np.ndarray, png_name: str, file: FileStamp)
     return name
 
 
-def _read_at(path: Path, side: int | None) -> np.ndarray:
+def _read_at(path: Path, side: int) -> np.ndarray:
     """The pixels a window holds of the picture at path, read at side (the worker's open_read, then
-    spatial.kept_source); side None: at the side GENIMG_MAX_SIDE gives (a version 3 session's copy, read whole)."""
-    image = np.asarray(open_read(path, side=side).image)
-    return image if side is None else held_at(image, side)
+    spatial.kept_source)."""
+    return held_at(np.asarray(open_read(path, side=side).image), side)
 
 
 def _decodes_to(path: Path, pixels: np.ndarray, side: int) -> bool:
@@ -163,8 +162,8 @@ def _kept_pixels(path: Path, name: str) -> np.ndarray:
     the item lost; its next save names it by its own content."""
     if not path.is_file():  # said as missing, not as damaged (open_read's error)
         raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
-    digest, *side, _ = name.split(".")  # <sha>.<side>.jpg; a version 3 session's <sha>.jpg, read whole
-    pixels = np.array(_read_at(path, int(side[0]) if side else None))  # a copy: writable, as a session file's arrays
+    digest, side, _ = name.split(".")  # <sha>.<side>.jpg
+    pixels = np.array(_read_at(path, int(side)))  # a copy: writable, as a session file's arrays
     if _digest(pixels) == digest:
         _remember(pixels, True, name)
     return pixels
