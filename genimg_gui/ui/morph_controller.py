@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import Directions, EditState, edited_latent
@@ -55,6 +55,7 @@ class MorphController(QObject):
     """One morph dialog at a time, for the items of the current item's kind."""
 
     MENU_TEXT = f"&{TITLE}…"  # the Edit menu's item that opens the dialog, named as the dialog's title
+    export_ended = Signal()  # an export's file was written, or it failed or was cancelled: the quit question follows
 
     def __init__(self, document: Document, parent: QWidget, settings: Settings) -> None:
         super().__init__(parent)
@@ -347,6 +348,7 @@ class MorphController(QObject):
         self._exports.pop(seq, None)
         self.document.jobs.pop(seq, None)
         self._show_busy()
+        self.export_ended.emit()
 
     def exporting(self) -> bool:
         return bool(self._exports)
