@@ -23,7 +23,7 @@ from .document_session import awaited_model, own_model_failed, sliders_withheld
 from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import TITLE, MorphDialog
-from .morph_settings import MorphSettings
+from .morph_settings import MorphSettings, in_keyframe_order, ticked_again
 from .running_jobs import JobKind, RunningJob
 from .settings import Settings
 
@@ -63,6 +63,7 @@ class MorphController(QObject):
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
+        self._ticked: dict[str, tuple[int, ...]] = {}  # kind -> the keyframes ticked as its dialog was last closed
         # Decode seq -> (timeline index, its _played key, the identity of the model it was asked of)
         self._frame_seqs: dict[int, tuple[int, tuple, str | None]] = {}
         self._shown_seq = self._asked_seq = 0
@@ -98,7 +99,11 @@ class MorphController(QObject):
         # pictures left in a model on its way or failed to load: the model loaded drew their latents as other pictures
         apart = [i for i in items if sliders_withheld(self.document, i)]
         items = [i for i in items if i not in apart]
-        checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
+        by_id = {i.id: i for i in items}
+        if checked := ticked_again(self._ticked.get(self.kind, ()), list(by_id)):  # as the user left them
+            items = [by_id[i] for i in in_keyframe_order(list(by_id), checked)]
+        else:
+            checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
         dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked,
                              self.settings.morph_form())  # as the last one was left, at the next start too
         dialog.form_changed.connect(self.settings.set_morph_form)
@@ -134,6 +139,7 @@ class MorphController(QObject):
     def _closed(self, dialog: MorphDialog) -> None:
         dialog.deleteLater()  # a child of the window: each opening left one behind, closed but alive
         if dialog is self.dialog:
+            self._ticked[self.kind] = dialog.settings().item_ids  # ticked again as it opens (ticked_again)
             self.dialog, self.note = None, None
             self._played.clear()
             self._stacked = None
