@@ -113,3 +113,38 @@ def test_interpolate_refuses_an_output_it_cannot_write_before_any_frame(model_di
 
     assert run("interpolate", "--vae", vae, *images, "--frames", "2", "-o", tmp_path / "new" / "m.gif") == 0
     assert len(decoded) == 2 and [p.name for p in (tmp_path / "new").iterdir()] == ["m.gif"]  # the check left nothing
+
+
+def ticked_names(dialog) -> list[str]:
+    rows = [dialog.keyframes.item(r) for r in range(dialog.keyframes.count())]
+    return [row.text() for row in rows if row.checkState() == Qt.CheckState.Checked]
+
+
+def test_the_morph_dialog_keeps_its_ticked_keyframes_and_their_order_when_closed(qtbot, window, image_files):
+    """Three pictures ticked, the last moved first, Close, Ctrl+M: only the current picture and the next were
+    ticked, in the filmstrip's order, and a GIF then an MP4 of the morph were two animations."""
+    a, b, c = open_images(qtbot, window, image_files)
+    dialog, _ = open_morph(qtbot, window)
+    rows = [dialog.keyframes.item(r).text() for r in range(dialog.keyframes.count())]
+    dialog.keyframes.item(rows.index([n for n in rows if n not in ticked_names(dialog)][0])).setCheckState(
+        Qt.CheckState.Checked)  # the one picture not ticked
+    dialog.keyframes.setCurrentRow(rows.index(c.name))
+    for _ in range(rows.index(c.name)):
+        qtbot.mouseClick(dialog.up_button, LEFT)
+    assert ticked_names(dialog) == [c.name, a.name, b.name]
+    qtbot.mouseClick(dialog.close_button, LEFT)
+    window.document.make_current(b)  # another picture current since: the user's ticks are the animation
+
+    again, _ = open_morph(qtbot, window)
+    assert again is not dialog and ticked_names(again) == [c.name, a.name, b.name]
+    assert again.settings().item_ids == (c.id, a.id, b.id)
+    qtbot.mouseClick(again.close_button, LEFT)
+    window.document.close_item(a.id)  # a picture closed since is dropped
+
+    left, _ = open_morph(qtbot, window)
+    assert ticked_names(left) == [c.name, b.name]
+    left.keyframes.item(0).setCheckState(Qt.CheckState.Unchecked)  # c: one keyframe left ticked
+    qtbot.mouseClick(left.close_button, LEFT)
+
+    fewer, _ = open_morph(qtbot, window)  # fewer than two: the current picture and the next, as at first
+    assert ticked_names(fewer) == [b.name, c.name]

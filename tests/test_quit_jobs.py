@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import ORIGINAL_ASK_QUIT, UI_TIMEOUT, quit_questions_kept
@@ -68,11 +69,11 @@ def test_a_quit_answered_cancel_leaves_the_inversion_running(qtbot, window, imag
     discard_from_now_on(monkeypatch)
 
 
-def start_export(qtbot, window, image_files, path) -> None:
-    """A morph of 600 frames being exported to path, its rendering begun."""
+def start_export(qtbot, window, image_files, path, frames: int = 600) -> None:
+    """A morph of `frames` frames being exported to path, its rendering begun."""
     open_images(qtbot, window, image_files[:2])
     dialog, _ = open_morph(qtbot, window)
-    dialog.frames.setValue(600)
+    dialog.frames.setValue(frames)
     dialog.scale.setValue(1)
     rendering: list = []
     window.document.progress.connect(lambda p: rendering.append(p) if p.text.startswith("Rendering") else None)
@@ -110,6 +111,65 @@ def test_the_quit_question_says_a_morph_export_is_cancelled(answer, qtbot, windo
     assert text == f"The edited image “{edited.name}” has not been exported."
     assert says.startswith(f"{EXPORTING}\n\n"), says
     assert not (tmp_path / "morph.gif").exists()
+
+
+def asked_as_written(monkeypatch, window, button: str) -> list[tuple[bool, str, str]]:
+    """The real quit question from here on, shown until the morph export's file is written: then whether it is
+    still open, and its text and informative text, go to the list returned, and button is clicked if it is open."""
+    seen: list[tuple[bool, str, str]] = []
+    ask = QMessageBox.exec
+
+    def exec_until_written(box) -> int:
+        def written(_frames) -> None:  # after the morph controller's own handler, connected first
+            seen.append((box.isVisible(), box.text(), box.informativeText()))
+            if box.isVisible():
+                [clicked] = [b for b in box.buttons() if b.text() == button]
+                clicked.click()
+        window.document.frames_ready.connect(written)
+        try:
+            return ask(box)
+        finally:
+            window.document.frames_ready.disconnect(written)
+    monkeypatch.setattr(QMessageBox, "exec", exec_until_written)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    return seen
+
+
+def wrote(window, path) -> None:
+    """The export's file is whole, and nothing said it was cancelled."""
+    with Image.open(path) as gif:
+        assert gif.n_frames == 300
+    said = [entry.text for entry in window.status.log.entries]
+    assert any(text.startswith(f"Wrote {path}") for text in said), said
+    assert not any("Cancelled" in text for text in said), said
+
+
+def test_a_morph_export_written_while_the_quit_question_asks_only_of_it_lets_the_quit_go_on(
+        qtbot, window, image_files, tmp_path, monkeypatch):
+    """Quit while the frames rendered, the question left open: the Morph dialog said "Wrote …/morph.gif", the
+    question still "A morph export (morph.gif) is being written: quitting cancels it, and no file is written"."""
+    path = tmp_path / "morph.gif"
+    start_export(qtbot, window, image_files, path, frames=300)
+    seen = asked_as_written(monkeypatch, window, "Cancel")  # the old question, still open: taken back
+    assert window.close()  # nothing left to ask: the quit goes on, as if no export had run
+    discard_from_now_on(monkeypatch)
+    assert [open_ for open_, _, _ in seen] == [False]
+    wrote(window, path)
+
+
+def test_a_morph_export_written_while_the_quit_question_is_open_is_no_longer_claimed(
+        qtbot, window, image_files, tmp_path, monkeypatch):
+    path = tmp_path / "morph.gif"
+    start_export(qtbot, window, image_files, path, frames=300)
+    edited = window.document.current
+    window.sliders.sliders[0].setValue(150)
+    seen = asked_as_written(monkeypatch, window, "Discard")
+    assert window.close()
+    discard_from_now_on(monkeypatch)
+    [(open_, text, says)] = seen
+    assert open_ and text == f"The edited image “{edited.name}” has not been exported."
+    assert "morph" not in says and says.startswith("Keep for next time reopens your"), says
+    wrote(window, path)
 
 
 def test_two_morph_exports_are_counted():

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import Directions, EditState, edited_latent
@@ -23,7 +23,7 @@ from .document_session import awaited_model, own_model_failed, sliders_withheld
 from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import TITLE, MorphDialog
-from .morph_settings import MorphSettings
+from .morph_settings import MorphSettings, in_keyframe_order, ticked_again
 from .running_jobs import JobKind, RunningJob
 from .settings import Settings
 
@@ -55,6 +55,7 @@ class MorphController(QObject):
     """One morph dialog at a time, for the items of the current item's kind."""
 
     MENU_TEXT = f"&{TITLE}…"  # the Edit menu's item that opens the dialog, named as the dialog's title
+    export_ended = Signal()  # an export's file was written, or it failed or was cancelled: the quit question follows
 
     def __init__(self, document: Document, parent: QWidget, settings: Settings) -> None:
         super().__init__(parent)
@@ -62,6 +63,7 @@ class MorphController(QObject):
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
+        self._ticked: dict[str, tuple[int, ...]] = {}  # kind -> the keyframes ticked as its dialog was last closed
         # Decode seq -> (timeline index, its _played key, the identity of the model it was asked of)
         self._frame_seqs: dict[int, tuple[int, tuple, str | None]] = {}
         self._shown_seq = self._asked_seq = 0
@@ -97,7 +99,11 @@ class MorphController(QObject):
         # pictures left in a model on its way or failed to load: the model loaded drew their latents as other pictures
         apart = [i for i in items if sliders_withheld(self.document, i)]
         items = [i for i in items if i not in apart]
-        checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
+        by_id = {i.id: i for i in items}
+        if checked := ticked_again(self._ticked.get(self.kind, ()), list(by_id)):  # as the user left them
+            items = [by_id[i] for i in in_keyframe_order(list(by_id), checked)]
+        else:
+            checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
         dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked,
                              self.settings.morph_form())  # as the last one was left, at the next start too
         dialog.form_changed.connect(self.settings.set_morph_form)
@@ -133,6 +139,7 @@ class MorphController(QObject):
     def _closed(self, dialog: MorphDialog) -> None:
         dialog.deleteLater()  # a child of the window: each opening left one behind, closed but alive
         if dialog is self.dialog:
+            self._ticked[self.kind] = dialog.settings().item_ids  # ticked again as it opens (ticked_again)
             self.dialog, self.note = None, None
             self._played.clear()
             self._stacked = None
@@ -347,6 +354,7 @@ class MorphController(QObject):
         self._exports.pop(seq, None)
         self.document.jobs.pop(seq, None)
         self._show_busy()
+        self.export_ended.emit()
 
     def exporting(self) -> bool:
         return bool(self._exports)

@@ -1,7 +1,8 @@
 """What the Morph dialog describes (MorphSettings, what the controller renders) and what it keeps when closed and
 across restarts (in the app's Settings, morph/form): Frames, Speed, Path, Loop, Scale once chosen, and the format
-last exported. Closed and opened again, the dialog was back at 24 frames, 12 fps, Spherical and no loop, so a GIF and
-then an MP4 of one morph came out as two animations; and its save dialog was back at GIF after an MP4."""
+last exported; and, while their pictures are open, the keyframes ticked and their order (ticked_again). Closed and
+opened again, the dialog was back at 24 frames, 12 fps, Spherical and no loop, so a GIF and then an MP4 of one morph
+came out as two animations; and its save dialog was back at GIF after an MP4."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,3 +47,19 @@ def fill_form(dialog, form: dict) -> None:
 def remembered_scale(form: dict) -> int | None:
     """The Scale the user chose in an earlier dialog, None if never (the dialog then starts at the keyframes')."""
     return form["scale"] if type(form.get("scale")) is int else None
+
+
+def ticked_again(last: tuple[int, ...], open_ids: list[int]) -> tuple[int, ...]:
+    """The keyframes ticked as the dialog opens again: those ticked when it was last closed, in their order, less the
+    pictures closed since; () with fewer than two left (the dialog then ticks the current picture and the next). The
+    picture current now is not added: the ticks made the animation, and a GIF then an MP4 of it are to be one
+    (reopened, the dialog ticked the current picture and the next, whatever the user had ticked)."""
+    kept = tuple(i for i in last if i in open_ids)
+    return kept if len(kept) >= 2 else ()
+
+
+def in_keyframe_order(ids: list[int], ticked: tuple[int, ...]) -> list[int]:
+    """ids (the filmstrip's order) with the ticked ones, in the places they take, put in ticked's order: the list's
+    order is the morph's, so one the user reordered goes through its keyframes as it did."""
+    order = iter(ticked)
+    return [next(order) if i in ticked else i for i in ids]

@@ -270,32 +270,56 @@ class SessionQuestions(QObject):
         """Quit with edits not exported (items, named by unexported_work)? KEEP (reopened at the next start),
         DISCARD, or None to stay. Its one quit button discarded every image and history without saying so; keeping
         is the default now. can_keep: this window autosaves (another window open first does, and this one's work
-        cannot be kept). With no items, only a morph export going: QUIT (the export cancelled) or None."""
-        notes = self._jobs_going(can_keep)
-        text = unexported_work(items) if items or not notes else notes.pop()  # the export's, said last
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", text, parent=self.window)
+        cannot be kept). With no items, only a morph export going: QUIT (the export cancelled) or None; QUIT too
+        once the export ends while asked (_follow_exports)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", "", parent=self.window)
         answers = {}
         if not items:  # nothing to keep or discard: the export is what quitting loses, so staying is the default
             answers[box.addButton("Quit", QMessageBox.ButtonRole.DestructiveRole)] = QUIT
         if items and can_keep:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
+        kept_note = []
         if items:
             answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
             kept = len(kept_items(self.window.document))  # what a kept session holds: not the untouched sample
             # a data folder that takes no files is no other window's (Autosaver.unwritable)
             cannot = ("The data folder cannot be written, so your work" if self.window.autosaver.unwritable else
                       "Another genimg window is autosaving, so this one's work")
-            notes.append(f"{kept_text(kept)}; Discard deletes the work not exported, for good." if can_keep else
-                         f"{cannot} cannot be kept: Discard deletes it for good.")
+            kept_note.append(f"{kept_text(kept)}; Discard deletes the work not exported, for good." if can_keep else
+                             f"{cannot} cannot be kept: Discard deletes it for good.")
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setInformativeText("\n\n".join(notes))
+        self._say_quit(box, items, can_keep, kept_note)
         box.setDefaultButton(next(iter(answers)) if items and can_keep else stay)
         box.setEscapeButton(stay)
+        ended: list[bool] = []  # a True once an export's end left nothing to ask (_follow_exports)
+        follow = self._follow_exports(box, items, ended, lambda: self._say_quit(box, items, can_keep, kept_note))
         try:
             box.exec()
-            return answers.get(box.clickedButton())
+            return QUIT if ended else answers.get(box.clickedButton())
         finally:
+            self.window.morph.export_ended.disconnect(follow)
             box.deleteLater()  # a child of the window: each question would leave one behind
+
+    def _say_quit(self, box: QMessageBox, items: list[Item], can_keep: bool, kept_note: list[str]) -> None:
+        """The quit question's words, from the jobs going now: the export's said last, as its text with no items."""
+        notes = self._jobs_going(can_keep)
+        box.setText(unexported_work(items) if items or not notes else notes.pop())
+        box.setInformativeText("\n\n".join(notes + kept_note))
+
+    def _follow_exports(self, box: QMessageBox, items: list[Item], ended: list[bool],
+                        say_again: Callable[[], None]) -> Callable[[], None]:
+        """As a morph export ends while the quit question is open (its file written, or failed): with items, the
+        question's words drop it (say_again); with none, nothing is left to ask, and the box closes, the quit going
+        on as if the export had never run, and a True goes to ended. The question said "quitting cancels it, and
+        no file is written" of a file written since. Returns the slot followed, to disconnect."""
+        def export_ended() -> None:
+            if items or self.window.morph.exporting():  # another export still going (a retry on the CPU beside)
+                say_again()
+            else:
+                ended.append(True)
+                box.done(0)
+        self.window.morph.export_ended.connect(export_ended)
+        return export_ended
 
     def _jobs_going(self, can_keep: bool) -> list[str]:
         """What quitting does to each job still running, in words: a training run stops and saves (the quit waits
