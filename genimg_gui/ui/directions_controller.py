@@ -262,13 +262,14 @@ class DirectionsController(UserDirectionFiles, QObject):
             return state.mask is not None and index < len(state.values) and bool(state.values[index])
         redraw = []
         for item in self.document.all_items(kind):
-            keep_step_names(item, directions.labels, index)
+            baked = item.history.mapped(bake)
+            keep_step_names(item, directions.labels, index, baked)
             for node in item.history.nodes():
                 if loses_it(node.state):
                     item.thumbs.pop(node.id, None)
             if loses_it(item.history.current) and item.id in self.document.items:
                 redraw.append(item)
-            item.history = item.history.mapped(bake)
+            item.history = baked
             item.requested = None if item.requested is None else bake(item.requested)
         return redraw
 
