@@ -132,7 +132,7 @@ class CarryOver:
         item.thumbs.clear()
         if item.requested_seq:
             self.document.redraw(item)
-        self.document.history_changed.emit()
+        self.document.history_moved()
 
     def _classes_lost_note(self, items: list[Item], old_gone: bool) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
@@ -212,7 +212,7 @@ class CarryOver:
             return None
         self.left_behind.add(item.id)
         if item is self.document.current:  # the views read it again (the meter read it as the new model came)
-            self.document.history_changed.emit()
+            self.document.history_moved()
         model = getattr(self.document.models.get(item.kind), "name", f"the new {item.kind.upper()}")
         done, does = ("encoded with", "encodes") if item.kind == "vae" else ("drawn by", "draws")
         if why is None:
@@ -335,7 +335,7 @@ class CarryOver:
             self.document.redraw(item)
             self.redraws[item.id] = item.requested_seq
             self.lead_to(item, r.seq)
-        self.document.history_changed.emit()
+        self.document.history_moved()
 
     def on_redrawn(self, item: Item, seq: int) -> None:
         """An edited picture of the item about to be shown: from its edit drawn by the new GAN on, the Compare
@@ -367,7 +367,7 @@ class CarryOver:
             item.thumbs.clear()
             self.document.redraw(item)
             self.lead_to(item, r.seq)
-            self.document.history_changed.emit()
+            self.document.history_moved()
         return True
 
     def _latent_in_model(self, item: Item, r: rq.Encoded) -> np.ndarray:

@@ -36,15 +36,23 @@ class ItemEdits:
         item.made_by = {node: gesture for node, gesture in item.made_by.items() if node in kept}
 
 
-def keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
-    """Name the steps that moved direction `index` as they were named before it is deleted: after it, the
-    step's part of the edit is in its base (or gone, under a mask), and it read "New latent" or "Edit"."""
+def keep_step_names(item: Item, labels: tuple[str, ...], index: int, baked: History) -> None:
+    """Name the steps that deleting direction `index` renames as they were named before, baked: the item's history
+    without it. A step that moved it is marked "(deleted)": after it, the step's part of the edit is in its base (or
+    gone, under a mask), and it read "New latent" or "Edit". Another step may read anew too: a mask painted over an
+    edit along it keeps the unedited latent outside the mask, where its parent's base took the edit in, and the
+    stroke read "New latent". A GAN sample's step is named by its sample (describe_sample), left to it."""
     states = {n.id: n.state for n in item.history.nodes()}
+    after = {n.id: n.state for n in baked.nodes()}  # mapped: the same ids
+    left = labels[:index] + labels[index + 1:]
     for node in item.history.nodes():
         before = states.get(node.parent)
         if before is None or node.id in item.step_names:
             continue
+        reset = item.made_by.get(node.id) == RESET_ONE  # "Reset PC1 (deleted)", as it was named
+        named = describe_step(before, node.state, labels, reset)
         moved = [s.values[index] if index < len(s.values) else 0.0 for s in (before, node.state)]
         if moved[0] != moved[1]:
-            reset = item.made_by.get(node.id) == RESET_ONE  # "Reset PC1 (deleted)", as it was named
-            item.step_names[node.id] = f"{describe_step(before, node.state, labels, reset)} (deleted)"
+            item.step_names[node.id] = f"{named} (deleted)"
+        elif node.id not in item.drawn and describe_step(after[node.parent], after[node.id], left, reset) != named:
+            item.step_names[node.id] = named

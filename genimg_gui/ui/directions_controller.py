@@ -4,7 +4,8 @@ and the user's own directions saved per model (by its weights, not its name) and
 Built-in rows (PCA, and named directions shipped with the model) may be renamed for the session;
 only the user's own directions can be deleted (and renamed for good). Deleting one leaves every
 image as it is: each history state keeps that direction's share in its base latent. Undo brings it back,
-with every item's history as it was, until the next change (Document.offer_undo).
+with every item's history as it was, until the next change (Document.offer_undo); while another model of its kind
+is loaded, the offer waits for the model the direction was deleted from (HistorySteps.offer_follows_model).
 
 The user's directions file is shared by every genimg window: user_direction_files.py loads, saves and follows it.
 """
@@ -27,6 +28,7 @@ from .direction_jobs import DirectionJobs, Job
 from .direction_remake import Remakes, examples_of
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
+from .history_steps import OfferedUndo
 from .item import Item
 from .sliders import SliderPanel
 from .user_direction_files import UserDirectionFiles
@@ -248,8 +250,10 @@ class DirectionsController(UserDirectionFiles, QObject):
             self.document.redraw(item)
         self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit (masked edits lose "
                                    "its part: outside a mask stays unedited). Undo brings it back")
-        self.document.offer_undo(f"&Undo delete “{label}”",
-                                 lambda: self._undelete(kind, directions, kept, redraw, label))
+        model = self.document.models[kind]
+        self.document.offer_undo(OfferedUndo(f"&Undo delete “{label}”",
+                                             lambda: self._undelete(kind, directions, kept, redraw, label),
+                                             kind, model.identity, model.name))
 
     def _bake_out(self, kind: str, directions: Directions, index: int) -> list[Item]:
         """Every item of the kind, closed ones too (they may be reopened), made to do without row index of
@@ -262,13 +266,14 @@ class DirectionsController(UserDirectionFiles, QObject):
             return state.mask is not None and index < len(state.values) and bool(state.values[index])
         redraw = []
         for item in self.document.all_items(kind):
-            keep_step_names(item, directions.labels, index)
+            baked = item.history.mapped(bake)
+            keep_step_names(item, directions.labels, index, baked)
             for node in item.history.nodes():
                 if loses_it(node.state):
                     item.thumbs.pop(node.id, None)
             if loses_it(item.history.current) and item.id in self.document.items:
                 redraw.append(item)
-            item.history = item.history.mapped(bake)
+            item.history = baked
             item.requested = None if item.requested is None else bake(item.requested)
         return redraw
 

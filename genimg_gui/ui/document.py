@@ -91,12 +91,14 @@ class Document(HistorySteps, QObject):
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
+        self.offer_waiting: OfferedUndo | None = None  # set aside while another model of its kind is loaded
         self._refusals: dict[str, str] = {}  # topic -> the error last said of it, while it may be on the bar: refuse
         self.finish_gestures: Callable[[], None] = lambda: None  # the views' (HistorySteps)
         self.gesture_going_on: Callable[[], bool] = lambda: False
         self.drop_sample_gestures: Callable[[], bool] = lambda: False
-        for changed in (self.history_changed, self.directions_changed, self.model_loaded):
+        for changed in (self.history_changed, self.directions_changed):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
+        self.model_loaded.connect(self.offer_follows_model)  # ...or set aside, or back
         engine.result.connect(self.failures.on_result)  # a retry's end says it was done on the CPU only after one
         engine.result.connect(self._on_result)
         engine.failed.connect(self.failures.on_failed)

@@ -16,6 +16,7 @@ from .already_open import unique_name
 from .document_session import own_model_failed
 
 if TYPE_CHECKING:
+    from ..engine import requests as rq
     from .gan_samples import GanSamples
     from .item import Item
 
@@ -23,9 +24,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class OfferedUndo:
     """A change to many items at once (deleting a direction): no item's history can hold it, so Undo offers it
-    until the next change to any item, direction set or model."""
+    until the next change to any item or direction set. A model switch is none, but the change is to one model's
+    directions: while another model of its kind is loaded it waits (offer_follows_model)."""
     text: str                  # the Undo action's text, e.g. "Undo delete “smile”"
     undo: Callable[[], None]
+    kind: str                  # the kind of the model changed
+    model: str                 # ...its identity (ModelInfo.identity): undone in it alone
+    model_name: str            # ...and its name, which the wait is said by
 
 
 class HistorySteps:
@@ -33,6 +38,7 @@ class HistorySteps:
     current: Item | None
     samples: GanSamples
     offered_undo: OfferedUndo | None
+    offer_waiting: OfferedUndo | None  # the undo on offer, set aside while another model of its kind is loaded
     # ends the gestures still going on in the views, each a step now (seed keys, a ψ or slider drag, a stroke): an
     # undo from the toolbar (a button that takes no focus, so the seed box never saw it) undid the step before the run
     finish_gestures: Callable[[], None]
@@ -83,24 +89,48 @@ class HistorySteps:
         for it, also at the item's first step, which has none before it, and Redo is not (redo_waits)."""
         return self.current is not None and (self.gesture_going_on() or self.samples.step_to_take_back(self.current))
 
-    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
-        self.offered_undo = OfferedUndo(text, undo)
+    def offer_undo(self, offered: OfferedUndo) -> None:
+        self.offered_undo, self.offer_waiting = offered, None
         self.undo_offered.emit()
 
     def _forget_offered_undo(self, *_) -> None:
-        self.offered_undo = None
+        self.offered_undo = self.offer_waiting = None
+
+    def offer_follows_model(self, info: rq.ModelInfo) -> None:
+        """A model loaded (ModelInfo) is no edit: the undo on offer stays. Another model of the kind it changed
+        cannot take it (a deleted direction is its model's, and the items' histories move to the new one): it waits,
+        said, until that model is loaded again. A switch took it away, and the deleted direction was lost."""
+        offered = self.offered_undo or self.offer_waiting
+        if offered is None or info.kind != offered.kind:
+            return
+        what = offered.text.replace("&", "")
+        if info.identity == offered.model and self.offer_waiting is not None:
+            self.offer_undo(offered)
+            self.message.emit(f"{what} is on offer again (Edit → Undo)")
+        elif info.identity != offered.model and self.offered_undo is not None:
+            self.offered_undo, self.offer_waiting = None, offered
+            name = offered.model_name
+            self.message.emit(f"{what} waits for {name}, whose direction it was: load {name} again to bring it back "
+                              "(an edit before then ends the offer)")
+
+    def history_moved(self) -> None:
+        """The items' histories moved to a new model (CarryOver): the views read them again; no edit, the undo on
+        offer stays."""
+        with self.offer_kept():
+            self.history_changed.emit()
 
     @contextmanager
     def offer_kept(self) -> Iterator[None]:
         """The undo on offer stays through what is done inside, which changes no item as the user sees it (a run
-        taken back, the step of a run taken back drawn late), though History's signals fire."""
-        offered = self.offered_undo
+        taken back, the step of a run taken back drawn late), though History's signals fire; so does one waiting."""
+        offered, waiting = self.offered_undo, self.offer_waiting
         try:
             yield
         finally:
-            if offered is not None and self.offered_undo is None:
-                self.offered_undo = offered
-                self.undo_offered.emit()
+            if self.offered_undo is None and self.offer_waiting is None:
+                self.offered_undo, self.offer_waiting = offered, waiting
+                if offered is not None:
+                    self.undo_offered.emit()
 
     def redo_waits(self) -> bool:
         """No redo while a step of the current item is still to come (a gesture going on) or being drawn at the
