@@ -266,6 +266,7 @@ def _told(args: argparse.Namespace) -> int:
     """The command's function, its errors told and turned into exit codes."""
     from .cli_commands import (USAGE_ERRORS, USER_ERRORS, StdoutClosed, StdoutFailed,  # torch loads here
                                end_open_bar, say)
+    from .cli_replaced import replaced_notes
     try:
         return args.func(args)
     except (StdoutClosed, BrokenPipeError):
@@ -285,6 +286,9 @@ def _told(args: argparse.Namespace) -> int:
         return 1
     finally:  # a Ctrl+C's "genimg: interrupted" (main) on a line of its own, not after a bar stopped partway
         end_open_bar()
+        hint = " (with --save-latents a run writes latents anew beside their pictures)"
+        for note in replaced_notes(hint if hasattr(args, "save_latents") else ""):
+            say(note)  # a run stopped partway has replaced files too
 
 
 def _error_prefix(command: str) -> str:

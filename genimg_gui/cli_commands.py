@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from .cli_folders import in_folder
+from .cli_replaced import there_before, written
 from .cli_names import MAX_NUMBERED_SAID, OutputStems, more_numbered_note, named_as_typed, shown_name
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, name_max, why_not_written
@@ -228,13 +229,15 @@ def check_names(folder: Path, names: Sequence[str]) -> None:
 
 
 @contextmanager
-def writing(path: Path) -> Iterator[Path]:
+def writing(path: Path, probe: bool = False) -> Iterator[Path]:
     """path to write in the block, its folder made first (in_folder); the folder or file failing is an OutputError
     that names them and says why in words. It ends the run: the next file would fail alike (a folder that cannot be
     made or takes no files, a full disk), and a raw "[Errno 2] …" named the temp file or blamed the input image.
     What it wraps writes as the window's exports do (export.py, Recipe.save, animation_files.write_animation: a temp
     file renamed over path once whole, fileio.atomic_path), so a failed file leaves nothing half-written and no older
-    file lost."""
+    file lost. A file there before the run, replaced, is said as the run ends (cli_replaced); probe: path itself is
+    not written (check_writable)."""
+    was_there = there_before(path)
     try:
         in_folder(path)
     except OSError as e:
@@ -245,6 +248,8 @@ def writing(path: Path) -> Iterator[Path]:
         if e.errno == errno.ENAMETOOLONG:  # that input's, not the run's: the next input goes on
             raise OutputNameTooLong(f"{path} cannot be written: {why_not_written(e)}") from None
         raise OutputError(f"{path} cannot be written: {why_not_written(e)}") from None
+    if not probe:
+        written(path, was_there)
 
 
 # check_writable's probe: more than a file system keeps inside the file's own entry (ext4's and btrfs's inline
@@ -257,7 +262,7 @@ def check_writable(path: Path) -> None:
     200-frame morph was drawn for a minute before "/proc/m.gif cannot be written: /proc takes no new files". Makes
     path's folder (in_folder) and writes a small file in it, removed at once: a full disk takes no data, but an
     empty file needs no room (on tmpfs) and passed, and every seed was drawn before its grid could not be written."""
-    with writing(path) as out:
+    with writing(path, probe=True) as out:
         probe = out.with_name(fitted_name(f".{out.name}", f".{uuid.uuid4().hex[:12]}.probe"))
         try:
             probe.write_bytes(bytes(PROBE_BYTES))

@@ -129,9 +129,11 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
         recipe = Recipe.load(path)
     except RecipeError as e:
         raise RecipeError(named_as_typed(str(e), str(path))) from None
-    if recipe.model_kind != kind:  # a recipe that does not fit, as one of another latent size: exit 1 in both commands
+    # a recipe of the other kind given to this command: a mistake in what was typed, as a VAE given as --gan or an
+    # --edit of the other kind's direction (exit 2); one of another model of this kind does not fit it (exit 1)
+    if recipe.model_kind != kind:
         other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
-        raise RecipeError(f"{shown_name(path)} edits {recipe.model_kind.upper()} latents; apply it with {other} "
+        raise UsageError(f"{shown_name(path)} edits {recipe.model_kind.upper()} latents; apply it with {other} "
                           "--recipe")
     other = recipe.model_name if recipe.model_name and recipe.model_name != model.name else ""
     # made with another model, of any latent size: said by the names of both, as the window says it. The latent

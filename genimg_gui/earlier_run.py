@@ -56,6 +56,18 @@ class EarlierRun:
         return f"an earlier run ({', '.join(self.files)}{steps})"
 
 
+def lock_holder(lock: Path) -> dict | None:
+    """A training lock's {"pid", "host", "started"} (train/out_lock.py writes it; "started" missing from older locks);
+    None when unreadable (being written this instant, or damaged)."""
+    try:
+        holder = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str) \
+        and isinstance(holder.get("started"), (str, type(None)))
+    return holder if ok else None
+
+
 def earlier_run(folder: Path) -> EarlierRun | None:
     """The run whose files `folder` holds; None for a missing or empty folder, or one without such files."""
     files = tuple(name for name in RUN_FILES if (folder / name).is_file())

@@ -7,11 +7,12 @@ No Qt, no torch (the window asks it on its own thread)."""
 from __future__ import annotations
 
 import os
+import platform
 import shlex
 from pathlib import Path
 
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
-from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE, MODEL_FILE
+from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE, LOCK_FILE, MODEL_FILE, lock_holder
 from .export import holds_latent
 from .file_damage import not_weights_said
 from .paths import command_path, shown_path
@@ -52,9 +53,9 @@ def no_model_note(path: str | Path, where: str) -> str:
     had called a latent file "a zip archive", a recipe "a text file", and `genimg-gui run/best.pt` of a run that
     kept no best.pt "a training checkpoint"."""
     path = Path(path)
-    return (training_checkpoint_note(path, where) or unfinished_run_note(path, where) or missing_file_note(path, where)
-            or taesd_note(path) or latent_file_note(path, where) or recipe_file_note(path, where)
-            or no_weights_note(path))
+    return (training_checkpoint_note(path, where) or training_now_note(path) or unfinished_run_note(path, where)
+            or missing_file_note(path, where) or taesd_note(path) or latent_file_note(path, where)
+            or recipe_file_note(path, where) or no_weights_note(path))
 
 
 def folder_said(path: Path) -> str:
@@ -87,6 +88,21 @@ def training_checkpoint_note(path: Path, where: str = "cli") -> str:
     return (f"{path.name} is a training checkpoint{made_by}, not a model: open its folder "
             f"{folder_said(path)} (or its card.json) for the model the run wrote, or go on training with "
             f"{resume_said(path, where)}")
+
+
+def training_now_note(path: Path) -> str:
+    """What a folder that a `genimg train` run holds (its lock, train/out_lock.py) and that has no model yet is, the
+    process named where the lock names it; "" for any other path. The loader said "v10 is not a genimg model folder:
+    it has no card.json" of a run's folder in its first minutes, as of any stray folder."""
+    lock = path / LOCK_FILE
+    if not path.is_dir() or not lock.is_file() or os.path.lexists(path / CARD_FILE):
+        return ""
+    who = "a genimg train run"
+    if (holder := lock_holder(lock)) is not None:
+        who += f" (process {holder['pid']}{'' if holder['host'] == platform.node() else ' on ' + holder['host']})"
+    name = path.name or shown_path(os.path.abspath(path))  # "." typed: by its whole path
+    return (f"{name} is being written by {who}, and there is no model in it yet (no {CARD_FILE}): open it once the run "
+            f"has written its model (if no run is writing it, remove {shown_path(lock)})")
 
 
 def unfinished_run_note(path: Path, where: str = "cli") -> str:

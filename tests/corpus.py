@@ -280,7 +280,7 @@ BAD_MODELS = {
     "huge-header-weights": BadModel("lying-header", _model(weights=struct.pack("<Q", 2 ** 62) + b"{}"), SAFETENSORS),
     "missing-weights": BadModel("card-only", _model(weights=lambda p, v, g: None), ("missing weights file",)),
     "wrong-shape-weights": BadModel("gan-weights", _model(weights=lambda p, v, g: (g / WEIGHTS_NAME).read_bytes()),
-                                    ("does not match its card", "unexpected")),
+                                    ("does not match its card", "its weights are a GAN's, not a VAE's")),
     "nan-weights": BadModel("diverged", _model(weights=_nan_decoder), ("NaN", "decoder")),
     "card-is-a-list": BadModel("list-card", _model(card_text="[1, 2, 3]"), ("not a genimg model card",)),
     "card-not-json": BadModel("bad-json", _model(card_text="{'kind': vae"), ("not valid JSON",)),

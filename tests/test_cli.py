@@ -244,10 +244,11 @@ def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_
     for folder in (tmp_path, tmp_path / "enc"):  # "own-vae" is no folder from enc/: looked for above it
         monkeypatch.chdir(folder)
         capsys.readouterr()
-        assert run("decode", tmp_path / "enc" / f"{stem}.npz", tmp_path / "enc" / "typed.npz", "-o", tmp_path) == 0
+        out = tmp_path / f"from-{folder.name}"  # a folder of its own: the first run's files replaced would be said
+        assert run("decode", tmp_path / "enc" / f"{stem}.npz", tmp_path / "enc" / "typed.npz", "-o", out) == 0
         assert "note:" not in capsys.readouterr().err
-        np.testing.assert_array_equal(pixels(tmp_path / f"{stem}_decoded.png"), recon)
-        np.testing.assert_array_equal(pixels(tmp_path / "typed_decoded.png"), recon)
+        np.testing.assert_array_equal(pixels(out / f"{stem}_decoded.png"), recon)
+        np.testing.assert_array_equal(pixels(out / "typed_decoded.png"), recon)
 
     (tmp_path / "own-vae").rename(tmp_path / "moved")
     assert run("decode", tmp_path / "enc" / f"{stem}.npz", "-o", tmp_path / "gone") == 0

@@ -1,8 +1,9 @@
 """`genimg`'s words as a tester running the README's examples met them: each file named by its path as typed, a
 latent of a converted SD VAE naming the user's file (not genimg's hidden conversion), an option typed before the
 command said where it goes, a safetensors file cut short said in the README's words, --class with images a note as
---psi is, a recipe of the other kind exit 1 in generate as in edit, the latent scale note true to where the scale came
-from, the help naming the 600-frame limit and the default GAN, and `genimg-gui` with no display said in words."""
+--psi is, a recipe of the other kind and --labels folders on a folder of no sub-folders exit 2, the latent scale
+note true to where the scale came from, the help naming the 600-frame limit and the default GAN, and `genimg-gui`
+with no display said in words."""
 from __future__ import annotations
 
 import os
@@ -137,9 +138,11 @@ def test_class_with_images_is_a_note_as_psi_is(vae, tmp_path, capsys):
     assert (tmp_path / "m.gif").is_file()
 
 
-def test_a_recipe_of_the_other_kind_fails_with_exit_1_in_generate_as_in_edit(vae, gan, tmp_path, capsys):
-    """`genimg generate --recipe VAE_RECIPE.json` exited 2, as a mistake in what was typed; the README gives exit 1
-    for a recipe that does not fit (another model kind or latent size), as edit's other misfits are."""
+def test_a_recipe_of_the_other_kind_is_a_mistake_in_what_was_typed_as_an_edit_of_the_other_kind(vae, gan, tmp_path,
+                                                                                                capsys):
+    """`genimg generate --recipe VAE_RECIPE.json` exited 1, while the same mistake with --edit (a VAE's direction
+    given to generate) exits 2: a recipe that loads, of the other kind, is given to the wrong command, as a VAE
+    given as --gan is (exit 2). A recipe of another model of its kind stays a file that does not fit (exit 1)."""
     picture = wide_picture(tmp_path / "p.png", 0)
     assert run("edit", picture, "--vae", vae, "--edit", "0=1", "--save-recipe", tmp_path / "v.json",
                "-o", tmp_path / "e") == 0
@@ -147,10 +150,26 @@ def test_a_recipe_of_the_other_kind_fails_with_exit_1_in_generate_as_in_edit(vae
     state = EditState(np.zeros(info.latent_size, np.float32), (1.0,) + (0.0,) * (len(info.directions) - 1))
     Recipe.from_edit(state, info.directions, info.name, "gan").save(tmp_path / "g.json")
     capsys.readouterr()
-    assert run("generate", "--gan", gan, "--seeds", "1", "--recipe", tmp_path / "v.json", "-o", tmp_path / "g") == 1
-    assert f"{tmp_path / 'v.json'} edits VAE latents; apply it with genimg edit --recipe" in capsys.readouterr().err
-    assert run("edit", picture, "--vae", vae, "--recipe", tmp_path / "g.json", "-o", tmp_path / "e2") == 1
-    assert f"{tmp_path / 'g.json'} edits GAN latents; apply it with genimg generate --recipe" in capsys.readouterr().err
+    assert run("generate", "--gan", gan, "--seeds", "1", "--recipe", tmp_path / "v.json", "-o", tmp_path / "g") == 2
+    assert (f"genimg generate: error: {tmp_path / 'v.json'} edits VAE latents; apply it with genimg edit --recipe"
+            in capsys.readouterr().err)
+    assert run("edit", picture, "--vae", vae, "--recipe", tmp_path / "g.json", "-o", tmp_path / "e2") == 2
+    assert (f"genimg edit: error: {tmp_path / 'g.json'} edits GAN latents; apply it with genimg generate --recipe"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "g").exists() and not (tmp_path / "e2").exists()
+
+
+def test_labels_folders_on_a_folder_of_no_sub_folders_is_a_mistake_in_what_was_typed(vae, tmp_path, capsys):
+    """`genimg train gan DIR -o g3 --latent-of myvae --labels folders` of a folder with no sub-folders exited 1, as
+    a run that failed, where train's other mistakes in what was typed, found before any work, exit 2."""
+    data = tmp_path / "shapes"
+    for i in range(12):
+        wide_picture(data / f"{i}.png", i)
+    assert run("train", "gan", data, "-o", tmp_path / "g3", "--latent-of", vae, "--labels", "folders",
+               "--steps", "1") == 2
+    err = capsys.readouterr().err
+    assert "genimg train: error: --labels folders takes each image's class from its sub-folder of " in err, err
+    assert not (tmp_path / "g3").exists()
 
 
 def test_the_latent_scale_note_says_the_scale_came_from_the_last_conversion(tmp_path, capsys):

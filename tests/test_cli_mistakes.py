@@ -171,7 +171,7 @@ def test_interpolate_notes_a_gif_asked_faster_than_a_gif_plays(vae, image_files,
     assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", "60", "-o", tmp_path / "m.gif") == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
     assert notes == ["genimg: note: a GIF plays at most 50 fps: written at 50 fps, not 60"]
-    for fps, out in (("50", "m.gif"), ("60", "m.webp")):  # what a GIF plays, and a format that plays 60
+    for fps, out in (("50", "m50.gif"), ("60", "m.webp")):  # what a GIF plays, and a format that plays 60
         assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", fps, "-o", tmp_path / out) == 0
         assert "note:" not in capsys.readouterr().err
 

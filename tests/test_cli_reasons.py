@@ -42,18 +42,19 @@ def test_a_damaged_discriminator_is_named_whether_refine_is_the_default_or_typed
     damaged_judge(gan, tmp_path / "gd")
     why = re.escape(f"gd cannot refine seeds: {Path('gd', DISCRIMINATOR_FILE)} is a damaged file, not a readable "
                     "safetensors file (") + r"[^;]+\); each draws its own z$"
-    for args, said in ((["generate", "-o", "x"], "seeds not refined"),
-                       (["generate", "-o", "x", "--draw", "refine"], "--draw refine ignored"),
+    # each run into a folder of its own: files replaced are said in a note of their own
+    for args, said in ((["generate", "-o", "x1"], "seeds not refined"),
+                       (["generate", "-o", "x2", "--draw", "refine"], "--draw refine ignored"),
                        (["interpolate", "--frames", "2", "-o", "m.gif"], "seeds not refined")):
         assert run(*args, "--gan", "gd", "--seeds", "0", "1") == 0
         [note] = notes(capsys.readouterr().err)
         assert re.match(f"genimg: note: {re.escape(said)}: {why}", note), note
-    assert run("generate", "--gan", "gd", "--seeds", "0", "-o", "x", "--draw", "own") == 0
+    assert run("generate", "--gan", "gd", "--seeds", "0", "-o", "x3", "--draw", "own") == 0
     assert notes(capsys.readouterr().err) == []  # own z asked for: nothing is lost
     # a GAN with no discriminator at all: the default falls back unsaid, a typed refine is named by its folder
-    assert run("generate", "--gan", gan, "--seeds", "0", "-o", "x") == 0
+    assert run("generate", "--gan", gan, "--seeds", "0", "-o", "x4") == 0
     assert notes(capsys.readouterr().err) == []
-    assert run("generate", "--gan", gan, "--seeds", "0", "-o", "x", "--draw", "refine") == 0
+    assert run("generate", "--gan", gan, "--seeds", "0", "-o", "x5", "--draw", "refine") == 0
     assert notes(capsys.readouterr().err) == [
         f"genimg: note: --draw refine ignored: {gan} has no discriminator.safetensors, the discriminator that refining "
         "a seed needs (`genimg train gan` saves it beside the GAN); each seed draws its own z"]

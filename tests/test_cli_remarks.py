@@ -41,7 +41,7 @@ def test_decode_with_another_model_given_says_the_file_was_made_with_another(vae
         assert (f"genimg: note: {name} was made with tiny-vae; decoded with other-vae, as --vae says, which gives "
                 "another picture (leave out --vae to decode it with its own)\n") in err, err
     for model in (copy, own, vae):
-        assert run("decode", latent, old, "--vae", model, "-o", tmp_path / "same") == 0
+        assert run("decode", latent, old, "--vae", model, "-o", tmp_path / "same" / model.parent.name) == 0
         assert "note:" not in capsys.readouterr().err
     assert run("decode", latent, "-o", tmp_path / "new") == 0 and "note:" not in capsys.readouterr().err
     # another weights file copied over its own since (its card unchanged): not its model now, as one trained again

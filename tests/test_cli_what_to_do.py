@@ -4,6 +4,7 @@ bundled model of its name, --draw refine on a GAN without its discriminator "can
 as --labels "is not a CSV text file: byte 0 is not UTF-8 text" (no Qt)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.cli import main
 from genimg_gui.earlier_run import CHECKPOINT_FILE
 from genimg_gui.not_a_model import no_model_note
+from genimg_gui.train.out_lock import holding_output
 from train_helpers import make_shapes, train
 
 
@@ -61,6 +63,21 @@ def test_a_folder_holding_only_a_runs_checkpoint_says_how_to_finish_the_run(tmp_
         f"Train… (Save to: {tmp_path / 'ck'}, then Start, then Continue it), which writes the model")
     assert train("vae", data, Path("ck"), 2, "--holdout", "0", "--resume") == 0  # the command given, done
     assert run("info", "ck") == 0
+
+
+def test_a_folder_a_training_run_is_writing_says_so_and_names_its_process(tmp_path, capsys, monkeypatch):
+    """`genimg info v10` of a run's folder in its first minutes said "v10 is not a genimg model folder: it has no
+    card.json", as of any stray folder."""
+    monkeypatch.chdir(tmp_path)
+    Image.fromarray(np.full((32, 32, 3), 90, np.uint8)).save("a.png")
+    said = (f"v10 is being written by a genimg train run (process {os.getpid()}), and there is no model in it yet "
+            "(no card.json): open it once the run has written its model (if no run is writing it, remove "
+            "v10/.genimg-train.lock)")
+    with holding_output(Path("v10"), print):  # the lock a run takes, as `genimg train … -o v10` takes it
+        for args in (["info", "v10"], ["encode", "--vae", "v10", "a.png", "-o", "enc"]):
+            assert run(*args) == 1  # a model that cannot be opened, as before
+            assert capsys.readouterr().err.splitlines()[-1] == f"genimg: error: {said}"
+        assert no_model_note(Path("v10"), "app") == said  # the window's Open model… says the same
 
 
 def test_a_folder_named_as_a_bundled_model_says_it_hides_it_and_how_to_name_that_one(tmp_path, capsys, monkeypatch):

@@ -182,7 +182,7 @@ def test_generate_applies_a_gan_recipe(models, tmp_path, capsys):
     assert run("generate", "--gan", gan, "--seeds", "3", "--recipe", recipe_path, "-o", tmp_path / "out") == 0
     expected = rt.decode("gan", Recipe.load(recipe_path).apply(rt.map_seed(3, 0.7)))
     np.testing.assert_array_equal(pixels(tmp_path / "out" / "seed0003.png"), expected)
-    assert run("edit", "--vae", models / "tiny-vae", recipe_path, "--recipe", recipe_path, "-o", tmp_path) == 1
+    assert run("edit", "--vae", models / "tiny-vae", recipe_path, "--recipe", recipe_path, "-o", tmp_path) == 2
     assert "edits GAN latents; apply it with genimg generate --recipe" in capsys.readouterr().err
 
 

@@ -122,3 +122,16 @@ def test_window_shows_both_tensors(qtbot, window, model_dir, tmp_path):
     assert refusal(folder) in window.last_error and refusal(folder) in window.status.currentMessage()
     assert named_tensors(window.status.currentMessage(), good) == set(RESHAPED), window.status.currentMessage()
     assert window.document.models["vae"] is loaded  # the model in use stays
+
+
+@pytest.mark.parametrize("card, weights, said", [("tiny-vae", "tiny-gan", "a GAN's, not a VAE's (ConvVAE"),
+                                                 ("tiny-gan", "tiny-vae", "a VAE's, not a GAN's (MappedGenerator")])
+def test_weights_of_the_other_kind_of_model_are_said_to_be_so(model_dir, tmp_path, capsys, card, weights, said):
+    """A VAE folder holding a GAN's model.safetensors said "38 missing: encoder.0.bias, … 23 unexpected: …": whose
+    weights they are was the user's to tell."""
+    folder = Path(shutil.copytree(model_dir / card, tmp_path / "mixed"))
+    shutil.copy(model_dir / weights / WEIGHTS_NAME, folder / WEIGHTS_NAME)
+    assert refusal(folder) == (f"{folder / WEIGHTS_NAME} does not match its card's architecture: its weights are "
+                               f"{said}, as its card says): the weights and card.json must come from one model")
+    assert cli_main(["info", str(folder)]) == 1
+    assert f"its weights are {said}, as its card says)" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -214,9 +215,35 @@ def read_tensors(path: Path) -> dict[str, torch.Tensor]:
 
 
 def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Path) -> None:
-    """Compare names, shapes and data types before load_state_dict, to say exactly which tensors do not fit."""
-    if problems := misfits(net, state):
-        raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(problems))
+    """Compare names, shapes and data types before load_state_dict, to say exactly which tensors do not fit; weights
+    that are plainly the other kind of model's are said to be so. A GAN's weights beside a VAE's card were "38
+    missing: encoder.0.bias, … 23 unexpected: latent_mean, …", which left the user to tell whose they were."""
+    if not (problems := misfits(net, state)):
+        return
+    # a network of no registered architecture (a GAN's discriminator) has its misfits listed
+    kind = next((k for cls, _, k in ARCHITECTURES.values() if type(net) is cls), "")
+    if kind and (other := other_kind(kind, state)):
+        raise ModelFileError(f"{source} does not match its card's architecture: its weights are a {other.upper()}'s, "
+                             f"not a {kind.upper()}'s ({architecture_of(net)}, as its card says): the weights and "
+                             f"{CARD_NAME} must come from one model")
+    raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(problems))
+
+
+def other_kind(kind: str, state: dict[str, torch.Tensor]) -> str:
+    """The other kind ("gan" for a "vae") whose networks' top-level parts the state's names hold, where no network
+    of kind's does; "" otherwise (a damaged file, another VAE's weights, another program's)."""
+    parts = {name.split(".")[0] for name in state}
+    kinds = {k for name, k in _parts_of_kinds() if name <= parts}
+    return kinds.pop() if len(kinds) == 1 and kind not in kinds else ""
+
+
+@lru_cache(maxsize=1)
+def _parts_of_kinds() -> tuple[tuple[frozenset[str], str], ...]:
+    """Each registered network's top-level parts ("encoder", "mapping", "latent_mean") and its kind, from a network
+    of its default config built on the meta device (no memory taken)."""
+    with torch.device("meta"):
+        return tuple((frozenset(k.split(".")[0] for k in cls(cfg_cls()).state_dict()), kind)
+                     for cls, cfg_cls, kind in ARCHITECTURES.values())
 
 
 def load_model(folder: Path) -> tuple[nn.Module, dict]:

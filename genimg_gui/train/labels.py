@@ -48,8 +48,10 @@ def with_labels(data: FolderData, source: str, column: str = "label",
     in_folder = set(data.files)
     unmatched = [row for name, (row, _) in written.items() if name not in in_folder]
     if len(classes) < 2:
-        raise TrainError(_too_few_classes(data, source, column, classes, len(keep), unmatched, len(written), root,
-                                          needs))
+        why = _too_few_classes(data, source, column, classes, len(keep), unmatched, len(written), root, needs)
+        # --labels folders on a folder of no sub-folders is a mistake in what was typed, found before any work: exit 2,
+        # as a --labels file without its label column; a data folder whose labels give one class fails the run
+        raise (TrainUsageError if _no_sub_folders(data, source) else TrainError)(why)
     if len(classes) > MAX_CLASSES:
         raise TrainError(f"the labels ({_where(source, column)}) give {len(classes)} classes; at most "
                          f"{MAX_CLASSES} are supported")
@@ -75,7 +77,7 @@ def _too_few_classes(data: FolderData, source: str, column: str, classes: list[s
     example of each side, as its rows and the folder's names differ in a way one can see."""
     folder = str(root) if root is not None else "the image folder"
     need = f"{needs[0]} (or {needs[1]})"
-    if source == FOLDERS and not any("/" in f for f in data.files):
+    if _no_sub_folders(data, source):
         return (f"--labels folders takes each image's class from its sub-folder of {folder}, but all "
                 f"{counted(len(data), 'image')} found sit at its top level, none in a sub-folder: put the images "
                 f"of each class in a sub-folder of their own (cats/a.png, dogs/b.png)")
@@ -87,6 +89,11 @@ def _too_few_classes(data: FolderData, source: str, column: str, classes: list[s
     return (f"{given}: {len(unmatched):,} of its {counted(rows, 'row')} name no image found in "
             f"{folder} (such as {unmatched[0]!r}, where the images are named like {data.files[0]!r}: paths "
             f"relative to {folder}); {need}")
+
+
+def _no_sub_folders(data: FolderData, source: str) -> bool:
+    """--labels folders given a folder whose images all sit at its top level: no class to take from anywhere."""
+    return source == FOLDERS and not any("/" in f for f in data.files)
 
 
 def _classes_given(where: str, classes: list[str], labelled: int, images: int) -> str:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..earlier_run import LOCK_FILE
+from ..earlier_run import LOCK_FILE, lock_holder
 from ..fileio import why_not_written
 from . import TrainError, TrainUsageError
 
@@ -44,7 +44,7 @@ def _take(lock: Path, note: Callable[[str], None]) -> None:
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
-            holder = _holder(lock)
+            holder = lock_holder(lock)
             if holder is None or not _stale(holder):
                 raise TrainUsageError(_refusal(lock.parent, holder)) from None
             note(f"{lock.parent}: taking over from an earlier genimg train (process {holder['pid']}) that is no "
@@ -54,19 +54,7 @@ def _take(lock: Path, note: Callable[[str], None]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({"pid": os.getpid(), "host": platform.node(), "started": _process_start(os.getpid())}, f)
         return
-    raise TrainUsageError(_refusal(lock.parent, _holder(lock)))
-
-
-def _holder(lock: Path) -> dict | None:
-    """The lock's {"pid", "host", "started"} ("started" missing from older locks); None when unreadable (being
-    written this instant, or damaged)."""
-    try:
-        holder = json.loads(lock.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str) \
-        and isinstance(holder.get("started"), (str, type(None)))
-    return holder if ok else None
+    raise TrainUsageError(_refusal(lock.parent, lock_holder(lock)))
 
 
 def _stale(holder: dict) -> bool:
