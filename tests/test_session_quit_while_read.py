@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from genimg_gui import session as sess
 from genimg_gui import session_aside
-from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
+from genimg_gui.ui.session_questions import DISCARD, READING, SessionQuestions
 
 from conftest import ORIGINAL_ASK_QUIT
 from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
@@ -109,6 +110,11 @@ def test_keep_refused_while_the_crash_session_is_read_leaves_the_inversion_runni
     answered(monkeypatch, threading.Event(), "Keep for next time", "Discard")  # the read not let go by the quit
     assert not w.close()
     assert "still being read" in w.last_error and w.isVisible()
+    # why, whole, on the window: on the bar beside the run's progress it was cut to "⚠ The work autosaved last …"
+    [box] = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
+    assert box.isVisible() and box.windowModality() == Qt.WindowModality.WindowModal and box.parent() is w
+    assert box.text() == ("The work autosaved last time is still being read: genimg stays open so as not to write "
+                          "over it; quit again in a moment")
     [run] = w.inversion.runs.values()  # still going, as before the quit
     assert run.item.name == f"{image_files[1].name}, inverted"
     previews_then = len(previews)
@@ -116,3 +122,25 @@ def test_keep_refused_while_the_crash_session_is_read_leaves_the_inversion_runni
     with qtbot.waitSignal(w.questions.offered, timeout=TIMEOUT):
         gate.set()
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: DISCARD)
+
+
+def test_reading_stays_on_the_bar_through_a_models_messages_until_the_read_ends(qtbot, engine, model_dir,
+                                                                              image_files, monkeypatch):
+    """"Reading the work autosaved last time…" was a message, replaced by the start-up's "Loaded emoji-vae … in
+    1.2 s" within a second: a read of ~20 s went on with nothing saying so."""
+    _left_by_a_crash(model_dir, image_files[0])
+    gate = gated_read(monkeypatch)
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    w.questions.offer_restore()
+    try:
+        with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+            w.document.load_model(str(model_dir / "tiny-gan"))
+        assert w.status.currentMessage().startswith("Loaded ")  # the load's message, on the bar meanwhile
+        assert READING in w.status.busy.text() and w.status.busy.isVisible()
+    finally:
+        answered(monkeypatch, gate, "Discard", "Discard")
+        gate.set()
+    with qtbot.waitSignal(w.questions.offered, timeout=TIMEOUT):
+        pass
+    assert READING not in w.status.busy.text()

@@ -35,11 +35,11 @@ def test_a_crashs_session_is_read_while_the_window_paints_then_asked_about(qtbot
     read_on = read_where(monkeypatch)
     asked: list[list[str]] = []
     bar_as_asked: list[str] = []
-    w.questions.ask_restore = lambda names: (bar_as_asked.append(w.status.currentMessage()), asked.append(names),
+    w.questions.ask_restore = lambda names: (bar_as_asked.append(w.status.busy.text()), asked.append(names),
                                              True)[-1]
     w.questions.offer_restore()  # app.main: after window.show(), before app.exec()
     # back at once, for the event loop to paint the window: nothing asked or restored yet, and the bar says why
-    assert not asked and not w.document.items and w.status.currentMessage() == READING
+    assert not asked and not w.document.items and w.status.busy.text() == READING
     with qtbot.waitSignal(w.questions.offered, timeout=TIMEOUT) as offer:
         pass
     assert offer.args == [1] and asked == [["left by a crash"]]

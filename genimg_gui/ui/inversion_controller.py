@@ -199,6 +199,11 @@ class InversionController(QObject):
         """The inversions being made, each shown as it stands (a run whose starting guess has not come has none)."""
         return [run.item for run in self.runs.values() if run.item is not None]
 
+    def starting_names(self) -> list[str]:
+        """The pictures being inverted whose run has no item yet (its starting guess has not come): from the click
+        on, an inversion is running; the quit question, which counted items alone, let a quit drop it unasked."""
+        return [run.name for run in self.runs.values() if run.item is None]
+
     def stop_for_quit(self) -> None:
         """Stop every run as genimg quits, each item kept as a Cancel keeps it (its last preview, named as stopped):
         kept for next time, a run cut off came back named and drawn as finished, its History a lone "Starting

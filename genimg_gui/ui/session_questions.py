@@ -26,7 +26,9 @@ KEEP, DISCARD, QUIT = "keep", "discard", "quit"  # ask_quit's answers (QUIT: not
 STAY = "stay"  # quit_answer's answer for a quit the user took back, or that could not keep the work
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
 KEPT_BACK = "Reopened {} kept when genimg quit"
-READING = "Reading the work autosaved last time…"  # on the status bar while the session is read
+READING = "Reading the work autosaved last time…"  # the status bar's busy note while the session is read
+READING_SOURCE = "reading"  # the busy note's own (StatusJobs.show_busy)
+READING_TIP = "The images open when genimg last closed come back once they are read; the window works meanwhile"
 
 
 def exports_going(names: list[str]) -> str:
@@ -82,15 +84,25 @@ def unexported_work(items: list[Item]) -> str:
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
 
 
-def inverting_text(items: list[Item], can_keep: bool) -> str:
+def inverting_text(items: list[Item], can_keep: bool, starting: list[str] | None = None) -> str:
     """What quitting does to the inversions still running: stopped, and (Keep for next time) kept as they stand,
-    as a Cancel keeps them. Unsaid, a run cut off by the quit was only listed as "not exported"."""
+    as a Cancel keeps them. Unsaid, a run cut off by the quit was only listed as "not exported". starting: the
+    pictures of those with no item yet (InversionController.starting_names), of which nothing is kept."""
+    said, starting = [], starting or []
     if len(items) == 1:
         which, it, they = f"The inversion {work_name(items[0])} is", "it", "it stands"
     else:
         which, it, they = f"{counted(len(items), 'inversion')} are", "them", "they stand"
     keeps = f", and Keep for next time keeps {it} as {they}" if can_keep else ""
-    return f"{which} still running: quitting stops {it}{keeps}."
+    if items:
+        said.append(f"{which} still running: quitting stops {it}{keeps}.")
+    if len(starting) == 1:
+        said.append(f"The inversion of “{short_name(starting[0])}” is still starting: quitting stops it before its "
+                    "starting guess, so nothing of it is kept.")
+    elif starting:
+        said.append(f"{counted(len(starting), 'inversion')} (of {named(starting)}) are still starting: quitting "
+                    "stops them before their starting guesses, so nothing of them is kept.")
+    return " ".join(said)
 
 
 def discard_note(session: Session | None, can_delete: bool) -> str:
@@ -143,13 +155,14 @@ class SessionQuestions(QObject):
         start_up = set(loads(doc.jobs))
         self.window.autosaver.saved_read.connect(lambda session: self._offer(session, start_up),
                                                  Qt.ConnectionType.SingleShotConnection)
-        self.window.status.show_message(READING, logged=False)
+        # a busy note, as a load's: a message was replaced within a second by the start-up's "Loaded …", and a read
+        # of ~20 s went on with nothing saying so
+        self.window.status.show_busy(READING, READING_SOURCE, READING_TIP)
         self.window.autosaver.read_saved()
 
     def _offer(self, session: Session | None, start_up: set[int]) -> None:
         """The session read: bring it back (a kept one) or ask (a crash's); offered then says how many images."""
-        if self.window.status.currentMessage() == READING:  # read now: it stayed under "Restore your work?"
-            self.window.status.clearMessage()
+        self.window.status.show_busy("", READING_SOURCE)  # read now: it stayed under "Restore your work?"
         self.offered.emit(self._offered_back(session, start_up))
 
     def _offered_back(self, session: Session | None, start_up: set[int]) -> int:
@@ -257,14 +270,29 @@ class SessionQuestions(QObject):
         (kept), DISCARD, STAY (the quit taken back, or the work could not be kept), or None (nothing to keep)."""
         window = self.window
         unexported = window.document.unexported()
-        asked = unexported or window.morph.exporting()  # an export was dropped without a word
+        # an export was dropped without a word, and an inversion whose starting guess had not come
+        asked = unexported or window.morph.exporting() or window.inversion.runs
         answer = self.ask_quit(unexported, window.autosaver.owner) if asked else QUIT
-        if answer is None or answer == KEEP and not window.autosaver.can_keep():  # refused (said): nothing stopped
+        if answer is None:
             return STAY
+        if answer == KEEP and not window.autosaver.can_keep():  # refused (said): nothing stopped
+            return self._not_kept()
         window.inversion.stop_for_quit()  # before the session is saved: a run cut off came back as if finished
         if answer == QUIT:  # all exported: kept unasked, as a browser keeps its tabs
             return KEEP if window.autosaver.keep_open_images() else None
-        return STAY if answer == KEEP and not window.autosaver.keep() else answer
+        return self._not_kept() if answer == KEEP and not window.autosaver.keep() else answer
+
+    def _not_kept(self) -> str:
+        """Keep for next time refused, the window staying open: why (the error just said) in a box on the window,
+        whole. On the status bar beside an inversion's progress it was cut to "⚠ The work autosaved last …", where
+        the user who had asked to quit looked for why the window stayed. Opened, not exec'd: the event loop goes on
+        (the read it waits for ends there). Returns STAY."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "genimg stays open", self.window.last_error,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(box.deleteLater)  # a child of the window: each refusal would leave one behind
+        box.open()
+        return STAY
 
     def ask_quit(self, items: list[Item], can_keep: bool) -> str | None:
         """Quit with edits not exported (items, named by unexported_work)? KEEP (reopened at the next start),
@@ -313,7 +341,8 @@ class SessionQuestions(QObject):
         on as if the export had never run, and a True goes to ended. The question said "quitting cancels it, and
         no file is written" of a file written since. Returns the slot followed, to disconnect."""
         def export_ended() -> None:
-            if items or self.window.morph.exporting():  # another export still going (a retry on the CPU beside)
+            # another export still going (a retry on the CPU beside), or an inversion the question speaks of
+            if items or self.window.morph.exporting() or self.window.inversion.runs:
                 say_again()
             else:
                 ended.append(True)
@@ -327,8 +356,9 @@ class SessionQuestions(QObject):
         export is cancelled."""
         window = self.window
         notes = [RUN_GOING] if window.runs_going() else []
-        if inverting := window.inversion.running_items():
-            notes.append(inverting_text(inverting, can_keep))
+        inverting, starting = window.inversion.running_items(), window.inversion.starting_names()
+        if inverting or starting:
+            notes.append(inverting_text(inverting, can_keep, starting))
         if exports := window.morph.export_names():
             notes.append(exports_going(exports))
         return notes
