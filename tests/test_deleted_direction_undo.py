@@ -2,18 +2,21 @@
 after a switch to another model and back, and the History tab names a later mask stroke as before."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import torch
 
 from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder, own_directions_file
+from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.user_directions import load_user_directions
 from test_directions_ui import BLUE, RED, define, settle, slider_menu, write_group
 from test_masked_edits import stroke
-from test_switch_values import double_click_model
-from ui_helpers import load_other
+from test_switch_values import double_click_model, move, user_rows
+from ui_helpers import load_other, the_sample
 
 NAME = "frowning → smiling"
 OFFER = f"&Undo delete “{NAME}”"
@@ -108,3 +111,63 @@ def test_a_mask_stroke_after_an_edit_along_a_deleted_direction_keeps_its_name(qt
     slider_menu(window, row, "Delete")
     window.tabs.setCurrentWidget(window.history_panel)
     assert names(item, moved) == f"{NAME} +1.68σ (deleted)" and names(item, painted) == "mask: paint"
+
+
+@pytest.fixture()
+def smile_in_tiny_gan(user_folders) -> None:
+    """The user's own "smile" direction for tiny-gan, read as it loads."""
+    user_rows("tiny-gan", TINY_GAN.w_dim, ("smile",))
+
+
+def held_seeds(monkeypatch) -> tuple[threading.Event, threading.Event, threading.Event]:
+    """(hold, taken, let_go): once hold is set, the worker waits before drawing a seed's w until let_go is set,
+    having set taken."""
+    hold, taken, let_go = threading.Event(), threading.Event(), threading.Event()
+    map_seed = Runtime.map_seed
+
+    def held(self, *args, **kwargs):  # on the worker's thread
+        if hold.is_set():
+            taken.set()
+            let_go.wait(UI_TIMEOUT / 1000)  # a deadline, never a measure
+        return map_seed(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "map_seed", held)
+    return hold, taken, let_go
+
+
+def test_undo_of_a_gan_deletion_waits_for_the_samples_drawn_again_in_its_gan(qtbot, smile_in_tiny_gan, window,
+                                                                            monkeypatch, tmp_path):
+    """Back in the GAN a direction was deleted from, Undo delete was offered at once, while each seed was still
+    being drawn again: pressed then, it put back the histories as they were in that GAN, and each seed arriving
+    moved them by what it moved from the other GAN's w a second time (another face). It comes back once they are
+    in, and puts back the direction and the samples' latents as they were."""
+    doc = window.document
+    item = the_sample(window)
+    move(qtbot, window, item, "smile", 1.4)
+    settle(qtbot, item)
+    before = (item.history.current, {n: d.latent.copy() for n, d in item.drawn.items()})
+    row = window.sliders.labels().index("smile")
+    slider_menu(window, row, "Delete")
+    assert window.undo_action.text() == "&Undo delete “smile”"
+    settle(qtbot, item)
+
+    hold, taken, let_go = held_seeds(monkeypatch)
+    torch.manual_seed(5)
+    switched(qtbot, window, lambda: load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan",
+                                                                             Generator(TINY_GAN), "other-gan")))
+    hold.set()
+    try:
+        double_click_model(qtbot, window, "tiny-gan")
+        qtbot.waitUntil(taken.is_set, timeout=UI_TIMEOUT)  # the sample's seed, being drawn again by tiny-gan
+        # pressed now, it put back histories in tiny-gan's w that the seed's arrival then moved again
+        assert doc.carry.pending_any() and window.undo_action.text() != "&Undo delete “smile”"
+    finally:
+        hold.clear()
+        let_go.set()
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert window.undo_action.text() == "&Undo delete “smile”"
+    window.undo_action.trigger()
+    settle(qtbot, item)
+    assert window.sliders.labels()[row] == "smile" and window.sliders.values()[row] == 1.4
+    state, latents = before
+    assert item.history.current.values == state.values and np.array_equal(item.history.current.base, state.base)
+    assert all(np.array_equal(item.drawn[n].latent, w) for n, w in latents.items())

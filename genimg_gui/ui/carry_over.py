@@ -186,8 +186,9 @@ class CarryOver:
             return False
         return self._remap(item, unnamed)
 
-    def pending_any(self) -> bool:
-        return bool(self.reencodes or self.remaps or any(self.held.values()))
+    def pending_any(self, kind: str | None = None) -> bool:  # any new model's latents on their way, or of a kind
+        books = [book for of, book in (("vae", self.reencodes), ("gan", self.remaps)) if kind in (None, of)]
+        return any(books) or any(queue for of, queue in self.held.items() if kind in (None, of))
 
     def pending(self, item_id: int) -> bool:
         """Whether latents of a new model are still on their way for the item (or held, to be asked)."""
@@ -254,6 +255,7 @@ class CarryOver:
         for kind, lead in list(self.leads.items()):
             if seq is not None and seq >= lead:
                 self._release(kind)
+        self.document.offer_once_carried()  # an Undo set aside for the model loaded now, once its items are in it
 
     def _release(self, kind: str) -> None:
         self.leads.pop(kind, None)

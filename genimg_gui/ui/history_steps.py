@@ -17,6 +17,7 @@ from .document_session import own_model_failed
 
 if TYPE_CHECKING:
     from ..engine import requests as rq
+    from .carry_over import CarryOver
     from .gan_samples import GanSamples
     from .item import Item
 
@@ -37,6 +38,8 @@ class HistorySteps:
     """Undo, redo and goto of Document; finish_gestures is the views' (the window sets it)."""
     current: Item | None
     samples: GanSamples
+    carry: CarryOver
+    models: dict[str, rq.ModelInfo]
     offered_undo: OfferedUndo | None
     offer_waiting: OfferedUndo | None  # the undo on offer, set aside while another model of its kind is loaded
     # ends the gestures still going on in the views, each a step now (seed keys, a ψ or slider drag, a stroke): an
@@ -99,19 +102,26 @@ class HistorySteps:
     def offer_follows_model(self, info: rq.ModelInfo) -> None:
         """A model loaded (ModelInfo) is no edit: the undo on offer stays. Another model of the kind it changed
         cannot take it (a deleted direction is its model's, and the items' histories move to the new one): it waits,
-        said, until that model is loaded again. A switch took it away, and the deleted direction was lost."""
-        offered = self.offered_undo or self.offer_waiting
-        if offered is None or info.kind != offered.kind:
+        said, until that model is loaded again and the items are back in it (offer_once_carried). A switch took it
+        away, and the deleted direction was lost."""
+        offered = self.offered_undo
+        if offered is None or info.kind != offered.kind or info.identity == offered.model:
             return
-        what = offered.text.replace("&", "")
-        if info.identity == offered.model and self.offer_waiting is not None:
-            self.offer_undo(offered)
-            self.message.emit(f"{what} is on offer again (Edit → Undo)")
-        elif info.identity != offered.model and self.offered_undo is not None:
-            self.offered_undo, self.offer_waiting = None, offered
-            name = offered.model_name
-            self.message.emit(f"{what} waits for {name}, whose direction it was: load {name} again to bring it back "
-                              "(an edit before then ends the offer)")
+        self.offered_undo, self.offer_waiting = None, offered
+        what, name = offered.text.replace("&", ""), offered.model_name
+        self.message.emit(f"{what} waits for {name}, whose direction it was: load {name} again to bring it back "
+                          "(an edit before then ends the offer)")
+
+    def offer_once_carried(self) -> None:
+        """The undo set aside comes back once its model is loaded again and the items of its kind are back in it
+        (CarryOver.answered asks after each answer): it puts back their histories as they were in that model, and a
+        sample's seed still being drawn again moved the history put back a second time as it came (another face)."""
+        waiting = self.offer_waiting
+        model = self.models.get(waiting.kind) if waiting is not None else None
+        if model is None or model.identity != waiting.model or self.carry.pending_any(waiting.kind):
+            return
+        self.offer_undo(waiting)
+        self.message.emit(f"{waiting.text.replace('&', '')} is on offer again (Edit → Undo)")
 
     def history_moved(self) -> None:
         """The items' histories moved to a new model (CarryOver): the views read them again; no edit, the undo on
