@@ -4,6 +4,7 @@ reads only files and JSON (no torch: the dialog imports it)."""
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,13 @@ def lock_holder(lock: Path) -> dict | None:
     ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str) \
         and isinstance(holder.get("started"), (str, type(None)))
     return holder if ok else None
+
+
+def holder_said(holder: dict | None) -> str:
+    """" (process 123)", or " (process 123 on HOST)" for another machine's, of a lock_holder; "" for None."""
+    if holder is None:
+        return ""
+    return f" (process {holder['pid']}{'' if holder['host'] == platform.node() else ' on ' + holder['host']})"
 
 
 def earlier_run(folder: Path) -> EarlierRun | None:

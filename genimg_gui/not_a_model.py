@@ -7,12 +7,11 @@ No Qt, no torch (the window asks it on its own thread)."""
 from __future__ import annotations
 
 import os
-import platform
 import shlex
 from pathlib import Path
 
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
-from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE, LOCK_FILE, MODEL_FILE, lock_holder
+from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE, LOCK_FILE, MODEL_FILE, holder_said, lock_holder
 from .export import holds_latent
 from .file_damage import not_weights_said
 from .paths import command_path, shown_path
@@ -97,9 +96,7 @@ def training_now_note(path: Path) -> str:
     lock = path / LOCK_FILE
     if not path.is_dir() or not lock.is_file() or os.path.lexists(path / CARD_FILE):
         return ""
-    who = "a genimg train run"
-    if (holder := lock_holder(lock)) is not None:
-        who += f" (process {holder['pid']}{'' if holder['host'] == platform.node() else ' on ' + holder['host']})"
+    who = f"a genimg train run{holder_said(lock_holder(lock))}"
     name = path.name or shown_path(os.path.abspath(path))  # "." typed: by its whole path
     return (f"{name} is being written by {who}, and there is no model in it yet (no {CARD_FILE}): open it once the run "
             f"has written its model (if no run is writing it, remove {shown_path(lock)})")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..earlier_run import LOCK_FILE, lock_holder
+from ..earlier_run import LOCK_FILE, holder_said, lock_holder
 from ..fileio import why_not_written
 from . import TrainError, TrainUsageError
 
@@ -110,10 +110,7 @@ def _windows_pid_alive(pid: int) -> bool:
 
 
 def _refusal(out: Path, holder: dict | None) -> str:
-    who = "another genimg train"
-    if holder is not None:
-        here = holder["host"] == platform.node()
-        who += f" (process {holder['pid']}{'' if here else ' on ' + holder['host']})"
+    who = f"another genimg train{holder_said(holder)}"
     return (f"{out} is being written by {who}; wait for it or choose another -o (if no run is writing it, "
             f"remove {out / LOCK_FILE})")
 
